@@ -1,0 +1,12 @@
+import ArgumentParser
+import AscentTensor
+
+@main
+struct Ascent: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ascent",
+        abstract: "Policy-gradient reinforcement learning, from continuous control to RLHF.",
+        version: AscentVersion.string,
+        subcommands: [Demo.self, Bench.self]
+    )
+}

@@ -1,0 +1,73 @@
+// Run-time choice of the instruction-set level, made once from CPUID.
+#include <stdatomic.h>
+#include "AscentKernels.h"
+#include "kernels_internal.h"
+
+static int detect_isa(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"))
+        return ASCENT_ISA_AVX512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        return ASCENT_ISA_AVX2;
+#endif
+    return ASCENT_ISA_PORTABLE;
+}
+
+static _Atomic int detected = -1;  // what the CPU supports
+static _Atomic int active = -1;    // what is in use
+
+int ascent_kernels_isa(void) {
+    int isa = atomic_load_explicit(&active, memory_order_relaxed);
+    if (isa < 0) {
+        isa = detect_isa();
+        atomic_store(&detected, isa);
+        atomic_store(&active, isa);
+    }
+    return isa;
+}
+
+int ascent_kernels_force_isa(int isa) {
+    ascent_kernels_isa();
+    int best = atomic_load(&detected);
+    if (isa < 0) isa = 0;
+    atomic_store(&active, isa < best ? isa : best);
+    return atomic_load(&active);
+}
+
+const char *ascent_kernels_isa_name(int isa) {
+    switch (isa) {
+    case ASCENT_ISA_AVX512: return "avx512";
+    case ASCENT_ISA_AVX2: return "avx2+fma";
+    default: return "portable";
+    }
+}
+
+#if defined(__x86_64__)
+#define DISPATCH(fn, ...)                                           \
+    switch (ascent_kernels_isa()) {                                 \
+    case ASCENT_ISA_AVX512: return fn##_avx512(__VA_ARGS__);        \
+    case ASCENT_ISA_AVX2: return fn##_avx2(__VA_ARGS__);            \
+    default: return fn##_portable(__VA_ARGS__);                     \
+    }
+#else
+#define DISPATCH(fn, ...) return fn##_portable(__VA_ARGS__);
+#endif
+
+void ascent_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
+                  const float *a, long lda, const float *b, long ldb, float beta,
+                  float *c, long ldc) {
+    DISPATCH(ascent_sgemm, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+void ascent_vexp(const float *x, float *y, long n) { DISPATCH(ascent_vexp, x, y, n) }
+void ascent_vtanh(const float *x, float *y, long n) { DISPATCH(ascent_vtanh, x, y, n) }
+void ascent_vtanh_backward_acc(const float *y, const float *gy, float *gx, long n) {
+    DISPATCH(ascent_vtanh_backward_acc, y, gy, gx, n)
+}
+void ascent_adam_update(float *param, const float *grad, float *m, float *v, long n,
+                        float beta1, float beta2, float step_size, float bias2, float eps,
+                        float decay) {
+    DISPATCH(ascent_adam_update, param, grad, m, v, n, beta1, beta2, step_size, bias2, eps, decay)
+}
+double ascent_sum_squares(const float *x, long n) { DISPATCH(ascent_sum_squares, x, n) }

@@ -1,0 +1,95 @@
+// Elementwise loops written once in plain, branch-free C and compiled per
+// instruction-set level (the including file sets the target), so the compiler
+// vectorises each for its level. Included with ELEMENTWISE_SUFFIX defined.
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#define EW_NAME_(base, suffix) base##_##suffix
+#define EW_NAME(base, suffix) EW_NAME_(base, suffix)
+
+/// exp(x) by range reduction x = n ln2 + r, |r| <= ln2/2, a degree-6 polynomial
+/// for exp(r), and 2^n built in the exponent bits (Cephes-style, about 1 ulp).
+static inline float ew_exp(float x) {
+    const float log2e = 1.44269504088896341f;
+    const float ln2_hi = 0.693359375f, ln2_lo = -2.12194440e-4f;
+    float xc = x > 88.3762626647949f ? 88.3762626647949f : x;
+    xc = xc < -87.3365447505531f ? -87.3365447505531f : xc;
+    // Round to nearest by the 1.5 * 2^23 trick: vectorises on every target.
+    float n = (xc * log2e + 12582912.0f) - 12582912.0f;
+    float r = xc - n * ln2_hi;
+    r = r - n * ln2_lo;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    int32_t bits = ((int32_t)n + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    float y = p * scale;
+    y = x > 88.7228391f ? INFINITY : y;
+    y = x < -103.972084f ? 0.0f : y;
+    return x != x ? x : y;
+}
+
+/// tanh(x) as an odd rational minimax approximation on [-7.9, 7.9] (beyond which
+/// tanh is 1 in float), exact to a few ulp; tiny |x| returns x.
+static inline float ew_tanh(float x) {
+    const float clamp = 7.90531110763549805f;
+    float xc = x > clamp ? clamp : (x < -clamp ? -clamp : x);
+    float x2 = xc * xc;
+    float p = -2.76076847742355e-16f;
+    p = p * x2 + 2.00018790482477e-13f;
+    p = p * x2 + -8.60467152213735e-11f;
+    p = p * x2 + 5.12229709037114e-08f;
+    p = p * x2 + 1.48572235717979e-05f;
+    p = p * x2 + 6.37261928875436e-04f;
+    p = p * x2 + 4.89352455891786e-03f;
+    p = p * xc;
+    float q = 1.19825839466702e-06f;
+    q = q * x2 + 1.18534705686654e-04f;
+    q = q * x2 + 2.26843463243900e-03f;
+    q = q * x2 + 4.89352518554385e-03f;
+    float y = p / q;
+    y = (x < 0.0004f && x > -0.0004f) ? x : y;
+    return x != x ? x : y;
+}
+
+void EW_NAME(ascent_vexp, ELEMENTWISE_SUFFIX)(const float *x, float *y, long n) {
+    for (long i = 0; i < n; i++) y[i] = ew_exp(x[i]);
+}
+
+void EW_NAME(ascent_vtanh, ELEMENTWISE_SUFFIX)(const float *x, float *y, long n) {
+    for (long i = 0; i < n; i++) y[i] = ew_tanh(x[i]);
+}
+
+void EW_NAME(ascent_vtanh_backward_acc, ELEMENTWISE_SUFFIX)(const float *y, const float *gy,
+                                                            float *gx, long n) {
+    for (long i = 0; i < n; i++) gx[i] += gy[i] * (1.0f - y[i] * y[i]);
+}
+
+void EW_NAME(ascent_adam_update, ELEMENTWISE_SUFFIX)(float *param, const float *grad, float *m,
+                                                     float *v, long n, float beta1, float beta2,
+                                                     float step_size, float bias2, float eps,
+                                                     float decay) {
+    const float inv_sqrt_bias2 = 1.0f / sqrtf(bias2);
+    for (long i = 0; i < n; i++) {
+        float g = grad[i];
+        float mi = beta1 * m[i] + (1.0f - beta1) * g;
+        float vi = beta2 * v[i] + (1.0f - beta2) * g * g;
+        m[i] = mi;
+        v[i] = vi;
+        // PyTorch's form: p -= lr/bias1 * m / (sqrt(v)/sqrt(bias2) + eps)
+        float denom = sqrtf(vi) * inv_sqrt_bias2 + eps;
+        param[i] = param[i] - decay * param[i] - step_size * mi / denom;
+    }
+}
+
+double EW_NAME(ascent_sum_squares, ELEMENTWISE_SUFFIX)(const float *x, long n) {
+    double total = 0.0;
+    for (long i = 0; i < n; i++) total += (double)x[i] * (double)x[i];
+    return total;
+}

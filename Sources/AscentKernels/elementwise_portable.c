@@ -1,0 +1,3 @@
+#include "kernels_internal.h"
+#define ELEMENTWISE_SUFFIX portable
+#include "elementwise_impl.h"

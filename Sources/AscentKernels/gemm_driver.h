@@ -1,0 +1,97 @@
+// The blocked GEMM loop nest, shared by every instruction-set level.
+//
+// Included once per level with these macros defined:
+//   GEMM_MR, GEMM_NR   micro-tile rows and columns
+//   GEMM_KERNEL        static inline micro-kernel (see below)
+//   GEMM_DRIVER        name of the driver function to define
+//
+// Layout (BLIS-style, simplified): K is split into blocks of GEMM_KC; for each
+// block, op(B) is packed into contiguous GEMM_NR-wide column panels (zero-padded),
+// so the micro-kernel reads B with unit stride whatever the transpose. A is read
+// in place through its row/column strides: a micro-panel (MR rows x KC) is small
+// enough to stay in L1 while the kernel sweeps the packed B panels.
+//
+// GEMM_KERNEL(mr, nr, kc, a, rsa, csa, bp, c, ldc, alpha, beta) computes
+// C[0..mr, 0..nr] = alpha * sum_k A[i, k] * Bp[k, j] + beta * C (C unread if beta == 0).
+
+#include <stdlib.h>
+#include <string.h>
+
+#define GEMM_KC 256
+#define GEMM_NC 4096
+
+static _Thread_local float *GEMM_CAT(pack_buffer_, GEMM_NR) = NULL;
+static _Thread_local size_t GEMM_CAT(pack_capacity_, GEMM_NR) = 0;
+
+static float *GEMM_CAT(pack_storage_, GEMM_NR)(size_t floats) {
+    if (floats > GEMM_CAT(pack_capacity_, GEMM_NR)) {
+        free(GEMM_CAT(pack_buffer_, GEMM_NR));
+        size_t bytes = (floats * sizeof(float) + 63) & ~(size_t)63;
+        GEMM_CAT(pack_buffer_, GEMM_NR) = aligned_alloc(64, bytes);
+        GEMM_CAT(pack_capacity_, GEMM_NR) = GEMM_CAT(pack_buffer_, GEMM_NR) ? floats : 0;
+    }
+    return GEMM_CAT(pack_buffer_, GEMM_NR);
+}
+
+/// Packs op(B)[p0 ..< p0+kc, j0 ..< j0+nc] into NR-wide panels, each kc x NR, row-major.
+static void GEMM_CAT(pack_b_, GEMM_NR)(const float *b, long ldb, int trans_b, long p0, long kc,
+                                       long j0, long nc, float *out) {
+    for (long jp = 0; jp < nc; jp += GEMM_NR) {
+        long nr = nc - jp < GEMM_NR ? nc - jp : GEMM_NR;
+        float *panel = out + jp * kc;
+        if (!trans_b) {
+            const float *src = b + p0 * ldb + j0 + jp;
+            for (long p = 0; p < kc; p++) {
+                float *dst = panel + p * GEMM_NR;
+                long j = 0;
+                for (; j < nr; j++) dst[j] = src[p * ldb + j];
+                for (; j < GEMM_NR; j++) dst[j] = 0.0f;
+            }
+        } else {
+            // op(B)[p, j] = B[j, p]
+            for (long p = 0; p < kc; p++) {
+                float *dst = panel + p * GEMM_NR;
+                long j = 0;
+                for (; j < nr; j++) dst[j] = b[(j0 + jp + j) * ldb + p0 + p];
+                for (; j < GEMM_NR; j++) dst[j] = 0.0f;
+            }
+        }
+    }
+}
+
+static void GEMM_DRIVER(int trans_a, int trans_b, long m, long n, long k, float alpha,
+                        const float *a, long lda, const float *b, long ldb, float beta,
+                        float *c, long ldc) {
+    if (m <= 0 || n <= 0) return;
+    if (k <= 0 || alpha == 0.0f) {
+        for (long i = 0; i < m; i++)
+            for (long j = 0; j < n; j++)
+                c[i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
+        return;
+    }
+    const long rsa = trans_a ? 1 : lda;
+    const long csa = trans_a ? lda : 1;
+    long nc_max = n < GEMM_NC ? n : GEMM_NC;
+    long kc_max = k < GEMM_KC ? k : GEMM_KC;
+    long padded = (nc_max + GEMM_NR - 1) / GEMM_NR * GEMM_NR;
+    float *packed = GEMM_CAT(pack_storage_, GEMM_NR)((size_t)(padded * kc_max));
+    if (!packed) abort(); // out of memory for a few MB: nothing sensible to do
+
+    for (long j0 = 0; j0 < n; j0 += GEMM_NC) {
+        long nc = n - j0 < GEMM_NC ? n - j0 : GEMM_NC;
+        for (long p0 = 0; p0 < k; p0 += GEMM_KC) {
+            long kc = k - p0 < GEMM_KC ? k - p0 : GEMM_KC;
+            float block_beta = p0 == 0 ? beta : 1.0f;
+            GEMM_CAT(pack_b_, GEMM_NR)(b, ldb, trans_b, p0, kc, j0, nc, packed);
+            for (long i0 = 0; i0 < m; i0 += GEMM_MR) {
+                int mr = (int)(m - i0 < GEMM_MR ? m - i0 : GEMM_MR);
+                const float *a_panel = a + i0 * rsa + p0 * csa;
+                for (long jp = 0; jp < nc; jp += GEMM_NR) {
+                    int nr = (int)(nc - jp < GEMM_NR ? nc - jp : GEMM_NR);
+                    GEMM_KERNEL(mr, nr, kc, a_panel, rsa, csa, packed + jp * kc,
+                                c + i0 * ldc + j0 + jp, ldc, alpha, block_beta);
+                }
+            }
+        }
+    }
+}

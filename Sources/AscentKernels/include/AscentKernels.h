@@ -1,0 +1,54 @@
+// Ascent's hot loops. Each entry point dispatches at run time to the best
+// implementation this CPU supports (AVX-512, AVX2+FMA, or portable C), so a
+// plain `swift build` gets full speed without any compiler flags.
+#ifndef ASCENT_KERNELS_H
+#define ASCENT_KERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Instruction-set levels the kernels are compiled for.
+typedef enum {
+    ASCENT_ISA_PORTABLE = 0,
+    ASCENT_ISA_AVX2 = 1,
+    ASCENT_ISA_AVX512 = 2,
+} ascent_isa;
+
+/// The level the kernels currently use (the best the CPU supports unless forced).
+int ascent_kernels_isa(void);
+/// Forces a level (clamped to what the CPU supports); returns the level now in use.
+/// For benchmarks and tests that compare implementations.
+int ascent_kernels_force_isa(int isa);
+/// Human-readable name of a level.
+const char *ascent_kernels_isa_name(int isa);
+
+/// Row-major single-precision GEMM: C = alpha * op(A) * op(B) + beta * C, where
+/// op(A) is M x K and op(B) is K x N. When beta == 0, C is not read (it may hold NaN).
+void ascent_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
+                  const float *a, long lda, const float *b, long ldb, float beta,
+                  float *c, long ldc);
+
+/// y[i] = exp(x[i]) (about 1 ulp; NaN propagates; overflow gives +inf).
+void ascent_vexp(const float *x, float *y, long n);
+/// y[i] = tanh(x[i]) (a few ulp; NaN propagates).
+void ascent_vtanh(const float *x, float *y, long n);
+/// gx[i] += gy[i] * (1 - y[i]^2): the tanh backward pass from its output.
+void ascent_vtanh_backward_acc(const float *y, const float *gy, float *gx, long n);
+
+/// One Adam/AdamW update over n parameters (in place). `step_size` is
+/// lr / (1 - beta1^t); `bias2` is 1 - beta2^t; `decay` is lr * weight_decay for
+/// AdamW's decoupled decay (0 for Adam).
+void ascent_adam_update(float *param, const float *grad, float *m, float *v, long n,
+                        float beta1, float beta2, float step_size, float bias2,
+                        float eps, float decay);
+
+/// Sum of squares, accumulated in double so the result does not depend on n's size.
+double ascent_sum_squares(const float *x, long n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,47 @@
+/// One recorded operation in the define-by-run gradient graph.
+///
+/// A node owns the gradient of its output (accumulated over every use) and a
+/// closure that, given that gradient, adds the contributions to its inputs'
+/// gradients. Leaves (parameters) have no closure; their gradient persists until
+/// cleared, as in PyTorch.
+final class GradNode: @unchecked Sendable {
+    /// Element count of the tensor this node produced.
+    let count: Int
+    /// Accumulated gradient of the output, allocated on first contribution.
+    var grad: TensorStorage?
+    /// Nodes of the inputs that require gradients.
+    private(set) var inputs: [GradNode]
+    /// Accumulates into `inputs`' gradients from this node's gradient.
+    private(set) var backward: ((TensorStorage) -> Void)?
+
+    init(leafCount: Int) {
+        count = leafCount
+        inputs = []
+        backward = nil
+    }
+
+    init(count: Int, inputs: [GradNode], backward: @escaping (TensorStorage) -> Void) {
+        self.count = count
+        self.inputs = inputs
+        self.backward = backward
+    }
+
+    var isLeaf: Bool { backward == nil && inputs.isEmpty }
+
+    /// The gradient buffer, zero-filled on first use.
+    @inline(__always)
+    func gradientBuffer() -> UnsafeMutablePointer<Float> {
+        if let grad { return grad.pointer }
+        let fresh = TensorStorage(repeating: 0, count: count)
+        grad = fresh
+        return fresh.pointer
+    }
+
+    /// Drops the closure and edges once the backward pass has used them, freeing
+    /// the saved activations (PyTorch's `retain_graph=False`).
+    func release() {
+        backward = nil
+        inputs = []
+        grad = nil
+    }
+}

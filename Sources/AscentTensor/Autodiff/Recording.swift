@@ -1,0 +1,25 @@
+extension Tensor {
+    /// Wraps a freshly computed result, recording a graph node when recording is
+    /// on and some input requires a gradient.
+    ///
+    /// `backward` receives the result's gradient and adds each input's share,
+    /// typically through ``accumulateGradient(_:)`` on the captured inputs.
+    @inline(__always)
+    static func result(
+        shape: [Int], storage: TensorStorage, inputs: [Tensor],
+        backward: @escaping (TensorStorage) -> Void
+    ) -> Tensor {
+        guard GradientMode.isRecording else { return Tensor(shape: shape, storage: storage) }
+        var nodes: [GradNode] = []
+        for input in inputs { if let node = input.node { nodes.append(node) } }
+        guard !nodes.isEmpty else { return Tensor(shape: shape, storage: storage) }
+        return Tensor(shape: shape, storage: storage,
+                      node: GradNode(count: storage.count, inputs: nodes, backward: backward))
+    }
+
+    /// Calls `body` with this tensor's gradient buffer if it requires a gradient.
+    @inline(__always)
+    func accumulateGradient(_ body: (UnsafeMutablePointer<Float>) -> Void) {
+        if let node { body(node.gradientBuffer()) }
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+
+/// A set of named tensors with string metadata in the safetensors format
+/// (https://huggingface.co/docs/safetensors): an 8-byte little-endian header
+/// length N, N bytes of JSON `{name: {dtype, shape, data_offsets}, "__metadata__": {...}}`,
+/// then the raw little-endian tensor bytes.
+///
+/// Files written here are read by Python's `safetensors` package and vice
+/// versa. Reading validates everything before touching tensor bytes and throws a
+/// ``CheckpointError`` naming the first problem; it never reads out of bounds.
+public struct SafeTensors: Sendable {
+    public var tensors: [String: Tensor]
+    public var metadata: [String: String]
+
+    public init(tensors: [String: Tensor] = [:], metadata: [String: String] = [:]) {
+        self.tensors = tensors
+        self.metadata = metadata
+    }
+
+    /// Largest header accepted (the reference implementation's limit).
+    static let maximumHeaderSize = 100_000_000
+
+    // MARK: Writing
+
+    /// The file's bytes: tensors in name order (deterministic output), stored as F32.
+    public func encoded() -> Data {
+        let names = tensors.keys.sorted()
+        var header: [String: Any] = [:]
+        if !metadata.isEmpty { header["__metadata__"] = metadata }
+        var offset = 0
+        for name in names {
+            let tensor = tensors[name]!
+            let bytes = tensor.count * MemoryLayout<Float>.size
+            header[name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + bytes]] as [String: Any]
+            offset += bytes
+        }
+        // Sorted keys: the same tensors always give the same bytes.
+        var json = (try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])) ?? Data("{}".utf8)
+        while json.count % 8 != 0 { json.append(UInt8(ascii: " ")) }  // align the data section, as the reference writer does
+        var data = Data(capacity: 8 + json.count + offset)
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { data.append(contentsOf: $0) }
+        data.append(json)
+        for name in names {
+            tensors[name]!.withUnsafeBufferPointer { data.append(UnsafeBufferPointer(start: $0.baseAddress, count: $0.count)) }
+        }
+        return data
+    }
+
+    /// Writes atomically (temporary file, fsync, rename): an interrupted save leaves the previous file intact.
+    public func write(to url: URL) throws(CheckpointError) {
+        try AtomicFile.write(encoded(), to: url)
+    }
+
+    // MARK: Reading
+
+    public static func read(from url: URL) throws(CheckpointError) -> SafeTensors {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url, options: .mappedIfSafe)
+        } catch {
+            throw .unreadable(path: url.path, reason: (error as NSError).localizedDescription)
+        }
+        return try decode(data)
+    }
+
+    public static func decode(_ data: Data) throws(CheckpointError) -> SafeTensors {
+        guard data.count >= 8 else { throw .truncated(expectedAtLeast: 8, actual: data.count) }
+        let declared = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        guard declared <= UInt64(data.count - 8), declared <= UInt64(maximumHeaderSize) else {
+            throw .headerTooLarge(declared: declared, available: data.count - 8)
+        }
+        let headerSize = Int(declared)
+        let headerBytes = data.subdata(in: (data.startIndex + 8)..<(data.startIndex + 8 + headerSize))
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: headerBytes)
+        } catch {
+            throw .invalidHeaderJSON("\((error as NSError).localizedDescription)")
+        }
+        guard let header = object as? [String: Any] else { throw .invalidHeaderJSON("the top level is not an object") }
+        let dataStart = 8 + headerSize
+        let dataSize = data.count - dataStart
+
+        var metadata: [String: String] = [:]
+        var entries: [(name: String, dtype: DType, shape: [Int], begin: Int, end: Int)] = []
+        for (name, value) in header {
+            if name == "__metadata__" {
+                guard let map = value as? [String: Any] else { throw .invalidMetadata("__metadata__ is not an object") }
+                for (key, item) in map {
+                    guard let text = item as? String else { throw .invalidMetadata("value of '\(key)' is not a string") }
+                    metadata[key] = text
+                }
+                continue
+            }
+            guard let entry = value as? [String: Any] else { throw .invalidEntry(name: name, reason: "not an object") }
+            guard let dtypeName = entry["dtype"] as? String else { throw .invalidEntry(name: name, reason: "missing string 'dtype'") }
+            guard let dtype = DType(rawValue: dtypeName) else { throw .unsupportedDType(name: name, dtype: dtypeName) }
+            guard let shapeValues = entry["shape"] as? [Any], let shape = integers(shapeValues) else {
+                throw .invalidEntry(name: name, reason: "'shape' must be an array of non-negative integers")
+            }
+            guard let offsetValues = entry["data_offsets"] as? [Any], let offsets = integers(offsetValues), offsets.count == 2 else {
+                throw .invalidEntry(name: name, reason: "'data_offsets' must be two non-negative integers")
+            }
+            let (begin, end) = (offsets[0], offsets[1])
+            guard begin <= end, end <= dataSize else {
+                throw .offsetsOutOfRange(name: name, begin: begin, end: end, dataSize: dataSize)
+            }
+            var elements = 1
+            for dimension in shape {
+                let (product, overflow) = elements.multipliedReportingOverflow(by: dimension)
+                guard !overflow, product <= dataSize else {
+                    throw .sizeMismatch(name: name, shape: shape, expectedBytes: Int.max, actualBytes: end - begin)
+                }
+                elements = product
+            }
+            guard elements * dtype.size == end - begin else {
+                throw .sizeMismatch(name: name, shape: shape, expectedBytes: elements * dtype.size, actualBytes: end - begin)
+            }
+            entries.append((name, dtype, shape, begin, end))
+        }
+        // The data section must be covered exactly once: no overlaps, no holes.
+        entries.sort { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
+        var covered = 0
+        for (i, entry) in entries.enumerated() {
+            if entry.begin < covered { throw .overlappingTensors(entries[i - 1].name, entry.name) }
+            if entry.begin > covered { throw .unusedBytes(begin: covered, end: entry.begin) }
+            covered = entry.end
+        }
+        if covered != dataSize { throw .unusedBytes(begin: covered, end: dataSize) }
+
+        var tensors: [String: Tensor] = [:]
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            for entry in entries {
+                let bytes = UnsafeRawBufferPointer(rebasing: raw[(dataStart + entry.begin)..<(dataStart + entry.end)])
+                let storage = TensorStorage(uninitializedCount: (entry.end - entry.begin) / entry.dtype.size)
+                entry.dtype.convert(bytes, into: storage.pointer, count: storage.count)
+                tensors[entry.name] = Tensor(shape: entry.shape, storage: storage)
+            }
+        }
+        return SafeTensors(tensors: tensors, metadata: metadata)
+    }
+
+    /// Non-negative integers from JSON numbers, or nil.
+    private static func integers(_ values: [Any]) -> [Int]? {
+        var result: [Int] = []
+        for value in values {
+            guard !(value is Bool), let number = value as? NSNumber else { return nil }
+            let double = number.doubleValue
+            guard double >= 0, double == double.rounded(), double < 9.0e15 else { return nil }
+            result.append(Int(double))
+        }
+        return result
+    }
+
+    /// Element types read from files (all converted to Float32).
+    enum DType: String {
+        case f32 = "F32", f16 = "F16", bf16 = "BF16", f64 = "F64"
+
+        var size: Int {
+            switch self {
+            case .f32: 4
+            case .f16, .bf16: 2
+            case .f64: 8
+            }
+        }
+
+        func convert(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<Float>, count: Int) {
+            switch self {
+            case .f32:
+                for i in 0..<count { out[i] = Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
+            case .f64:
+                for i in 0..<count { out[i] = Float(Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))) }
+            case .bf16:
+                for i in 0..<count {
+                    let bits = UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
+                    out[i] = Float(bitPattern: UInt32(bits) << 16)
+                }
+            case .f16:
+                for i in 0..<count {
+                    out[i] = halfToFloat(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+                }
+            }
+        }
+
+        /// IEEE binary16 → binary32, exact (including subnormals, infinities and NaN).
+        private func halfToFloat(_ h: UInt16) -> Float {
+            let sign: Float = h & 0x8000 != 0 ? -1 : 1
+            let exponent = Int((h >> 10) & 0x1f), fraction = Float(h & 0x3ff)
+            switch exponent {
+            case 0: return sign * fraction * 0x1p-24
+            case 31: return fraction == 0 ? sign * .infinity : .nan
+            default: return sign * (1 + fraction / 1024) * Float(sign: .plus, exponent: exponent - 15, significand: 1)
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A contiguous, 64-byte aligned buffer of `Float`s owned by one or more tensors.
+///
+/// Tensors are values: operations never write into a storage that another tensor
+/// can see, except optimisers, which update a parameter's storage in place (as
+/// PyTorch's `optimizer.step()` does).
+public final class TensorStorage: @unchecked Sendable {
+    public let pointer: UnsafeMutablePointer<Float>
+    public let count: Int
+
+    /// Uninitialised storage; callers must write every element before reading.
+    init(uninitializedCount count: Int) {
+        self.count = count
+        var raw: UnsafeMutableRawPointer?
+        let bytes = max(count, 1) * MemoryLayout<Float>.stride
+        let status = posix_memalign(&raw, 64, (bytes + 63) & ~63)
+        guard status == 0, let raw else {
+            fatalError("Ascent: out of memory allocating \(count) floats")
+        }
+        pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+
+    convenience init(repeating value: Float, count: Int) {
+        self.init(uninitializedCount: count)
+        pointer.update(repeating: value, count: count)
+    }
+
+    convenience init<C: Collection>(copying values: C) where C.Element == Float {
+        self.init(uninitializedCount: values.count)
+        _ = UnsafeMutableBufferPointer(start: pointer, count: count).initialize(from: values)
+    }
+
+    deinit { free(pointer) }
+
+    var buffer: UnsafeMutableBufferPointer<Float> { .init(start: pointer, count: count) }
+
+    func copy() -> TensorStorage {
+        let result = TensorStorage(uninitializedCount: count)
+        result.pointer.update(from: pointer, count: count)
+        return result
+    }
+}

@@ -1,0 +1,17 @@
+/// Layer normalisation over the last axis with a learned gain (`weight`) and `bias`.
+public final class LayerNorm: Module {
+    public let weight: Parameter
+    public let bias: Parameter
+    public let epsilon: Float
+
+    public init(size: Int, epsilon: Float = 1e-5) {
+        weight = Parameter(.ones([size]))
+        bias = Parameter(.zeros([size]))
+        self.epsilon = epsilon
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        x.layerNorm(gain: weight.value, bias: bias.value, epsilon: epsilon)
+    }
+}
+

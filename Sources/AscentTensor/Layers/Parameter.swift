@@ -1,0 +1,33 @@
+/// A trainable tensor: a leaf of the gradient graph whose values an optimiser updates in place.
+public final class Parameter: @unchecked Sendable {
+    /// The current values; use it in computations like any tensor.
+    public private(set) var value: Tensor
+
+    public init(_ initial: Tensor) {
+        value = initial.detached().copied().requiringGradient()
+    }
+
+    public var shape: [Int] { value.shape }
+    public var count: Int { value.count }
+
+    /// The gradient accumulated since the last ``zeroGradient()``, or `nil` if none.
+    public var gradient: Tensor? { value.gradient }
+
+    /// Clears the accumulated gradient.
+    public func zeroGradient() { value.node?.grad = nil }
+
+    /// Replaces the values (same shape), e.g. when loading a checkpoint.
+    public func assign(_ newValue: Tensor) {
+        precondition(newValue.shape == value.shape, "Parameter.assign: shape \(newValue.shape) does not match \(value.shape)")
+        value.storage.pointer.update(from: newValue.storage.pointer, count: count)
+    }
+
+    /// Mutable views for optimisers: the values and the gradient buffer (created zeroed if absent).
+    var valuePointer: UnsafeMutablePointer<Float> { value.storage.pointer }
+    var gradientPointer: UnsafeMutablePointer<Float>? { value.node?.grad?.pointer }
+}
+
+extension Tensor {
+    /// A copy with its own storage.
+    public func copied() -> Tensor { Tensor(shape: shape, storage: storage.copy(), node: nil) }
+}

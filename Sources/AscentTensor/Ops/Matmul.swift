@@ -1,0 +1,122 @@
+extension Tensor {
+    /// Matrix product over the last two axes.
+    ///
+    /// - `[m, k] · [k, n] → [m, n]`
+    /// - `[..., m, k] · [k, n] → [..., m, n]` (a shared weight matrix; leading axes fold into m)
+    /// - `[b..., m, k] · [b..., k, n] → [b..., m, n]` (batched, equal leading axes)
+    ///
+    /// `transposeB` multiplies by the transpose of the right operand without copying it.
+    public func matmul(_ other: Tensor, transposeB: Bool = false) -> Tensor {
+        precondition(rank >= 2 && other.rank >= 2, "matmul: operands need rank ≥ 2, got \(shape) and \(other.shape)")
+        let k = shape[rank - 1]
+        let m = shape[rank - 2]
+        let bRows = other.shape[other.rank - 2], bCols = other.shape[other.rank - 1]
+        let (kb, n) = transposeB ? (bCols, bRows) : (bRows, bCols)
+        precondition(k == kb, "matmul: inner dimensions differ: \(shape) · \(other.shape)\(transposeB ? "ᵀ" : "") (\(k) vs \(kb))")
+        if other.rank == 2 {
+            let rows = shape.dropLast().reduce(1, *)
+            return Tensor.matmul2D(self, other, m: rows, k: k, n: n, transposeB: transposeB,
+                                   outputShape: Array(shape.dropLast()) + [n])
+        }
+        let batchShape = Array(shape.dropLast(2))
+        precondition(batchShape == Array(other.shape.dropLast(2)),
+                     "matmul: batch dimensions differ: \(shape) · \(other.shape) (use equal leading axes, or a rank-2 right operand)")
+        return Tensor.batchedMatmul(self, other, batch: ShapeMath.count(batchShape), m: m, k: k, n: n,
+                                    transposeB: transposeB, outputShape: batchShape + [m, n])
+    }
+
+    private static func matmul2D(_ a: Tensor, _ b: Tensor, m: Int, k: Int, n: Int, transposeB: Bool,
+                                 outputShape: [Int]) -> Tensor {
+        let out = TensorStorage(uninitializedCount: m * n)
+        let ldb = transposeB ? k : n
+        gemm(transposeA: false, transposeB: transposeB, m: m, n: n, k: k,
+             a: a.storage.pointer, lda: k, b: b.storage.pointer, ldb: ldb, beta: 0, c: out.pointer, ldc: n)
+        return .result(shape: outputShape, storage: out, inputs: [a, b]) { grad in
+            // dA = G · op(B)ᵀ ; dB = Aᵀ · G (or Gᵀ · A when B was used transposed). Accumulate in place.
+            a.accumulateGradient { ga in
+                gemm(transposeA: false, transposeB: !transposeB, m: m, n: k, k: n,
+                     a: grad.pointer, lda: n, b: b.storage.pointer, ldb: ldb, beta: 1, c: ga, ldc: k)
+            }
+            b.accumulateGradient { gb in
+                if transposeB {
+                    gemm(transposeA: true, transposeB: false, m: n, n: k, k: m,
+                         a: grad.pointer, lda: n, b: a.storage.pointer, ldb: k, beta: 1, c: gb, ldc: k)
+                } else {
+                    gemm(transposeA: true, transposeB: false, m: k, n: n, k: m,
+                         a: a.storage.pointer, lda: k, b: grad.pointer, ldb: n, beta: 1, c: gb, ldc: n)
+                }
+            }
+        }
+    }
+
+    private static func batchedMatmul(_ a: Tensor, _ b: Tensor, batch: Int, m: Int, k: Int, n: Int,
+                                      transposeB: Bool, outputShape: [Int]) -> Tensor {
+        let out = TensorStorage(uninitializedCount: batch * m * n)
+        let ldb = transposeB ? k : n
+        let aStride = m * k, bStride = k * n, cStride = m * n
+        for i in 0..<batch {
+            gemm(transposeA: false, transposeB: transposeB, m: m, n: n, k: k,
+                 a: a.storage.pointer + i * aStride, lda: k, b: b.storage.pointer + i * bStride, ldb: ldb,
+                 beta: 0, c: out.pointer + i * cStride, ldc: n)
+        }
+        return .result(shape: outputShape, storage: out, inputs: [a, b]) { grad in
+            a.accumulateGradient { ga in
+                for i in 0..<batch {
+                    gemm(transposeA: false, transposeB: !transposeB, m: m, n: k, k: n,
+                         a: grad.pointer + i * cStride, lda: n, b: b.storage.pointer + i * bStride, ldb: ldb,
+                         beta: 1, c: ga + i * aStride, ldc: k)
+                }
+            }
+            b.accumulateGradient { gb in
+                for i in 0..<batch {
+                    if transposeB {
+                        gemm(transposeA: true, transposeB: false, m: n, n: k, k: m,
+                             a: grad.pointer + i * cStride, lda: n, b: a.storage.pointer + i * aStride, ldb: k,
+                             beta: 1, c: gb + i * bStride, ldc: k)
+                    } else {
+                        gemm(transposeA: true, transposeB: false, m: k, n: n, k: m,
+                             a: a.storage.pointer + i * aStride, lda: k, b: grad.pointer + i * cStride, ldb: n,
+                             beta: 1, c: gb + i * bStride, ldc: n)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Affine map `x · Wᵀ + bias` in one pass (PyTorch's `F.linear`): `weight` is
+    /// `[out, in]`, `bias` is `[out]`, `x` is `[..., in]`. One node, gradients accumulated
+    /// straight into the parameters' buffers.
+    public func linear(weight: Tensor, bias: Tensor?) -> Tensor {
+        precondition(weight.rank == 2, "linear: weight must be [out, in], got \(weight.shape)")
+        let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
+        precondition(rank >= 1 && shape[rank - 1] == inFeatures,
+                     "linear: input \(shape) does not end in \(inFeatures) features (weight \(weight.shape))")
+        if let bias { precondition(bias.shape == [outFeatures], "linear: bias \(bias.shape) should be [\(outFeatures)]") }
+        let rows = shape.dropLast().reduce(1, *)
+        let out = TensorStorage(uninitializedCount: rows * outFeatures)
+        if let bias {
+            for r in 0..<rows { (out.pointer + r * outFeatures).update(from: bias.storage.pointer, count: outFeatures) }
+        }
+        gemm(transposeA: false, transposeB: true, m: rows, n: outFeatures, k: inFeatures,
+             a: storage.pointer, lda: inFeatures, b: weight.storage.pointer, ldb: inFeatures,
+             beta: bias == nil ? 0 : 1, c: out.pointer, ldc: outFeatures)
+        let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
+        return .result(shape: Array(shape.dropLast()) + [outFeatures], storage: out, inputs: inputs) { [self] grad in
+            let g = grad.pointer
+            self.accumulateGradient { gx in
+                gemm(transposeA: false, transposeB: false, m: rows, n: inFeatures, k: outFeatures,
+                     a: g, lda: outFeatures, b: weight.storage.pointer, ldb: inFeatures, beta: 1, c: gx, ldc: inFeatures)
+            }
+            weight.accumulateGradient { gw in
+                gemm(transposeA: true, transposeB: false, m: outFeatures, n: inFeatures, k: rows,
+                     a: g, lda: outFeatures, b: self.storage.pointer, ldb: inFeatures, beta: 1, c: gw, ldc: inFeatures)
+            }
+            bias?.accumulateGradient { gb in
+                for r in 0..<rows {
+                    let row = g + r * outFeatures
+                    for j in 0..<outFeatures { gb[j] += row[j] }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+extension Tensor {
+    /// Layer normalisation over the last axis: (x − μ) / √(σ² + ε) · gain + bias,
+    /// with the population variance (as PyTorch and GPT-2). One fused node.
+    ///
+    /// Backward, with x̂ the normalised input and ĝ = g · gain:
+    /// dx = (ĝ − mean(ĝ) − x̂ · mean(ĝ x̂)) / √(σ² + ε).
+    public func layerNorm(gain: Tensor, bias: Tensor, epsilon: Float = 1e-5) -> Tensor {
+        let features = shape.last ?? 1
+        precondition(rank >= 1 && gain.shape == [features] && bias.shape == [features],
+                     "layerNorm: gain \(gain.shape) and bias \(bias.shape) must both be [\(features)] for input \(shape)")
+        let rows = count / Swift.max(features, 1)
+        let out = TensorStorage(uninitializedCount: count)
+        let normalized = TensorStorage(uninitializedCount: count)
+        var inverseStd = [Float](repeating: 0, count: rows)
+        let x = storage.pointer, w = gain.storage.pointer, b = bias.storage.pointer
+        for r in 0..<rows {
+            let row = x + r * features
+            var mean: Float = 0
+            for j in 0..<features { mean += row[j] }
+            mean /= Float(features)
+            var variance: Float = 0
+            for j in 0..<features { variance += (row[j] - mean) * (row[j] - mean) }
+            variance /= Float(features)
+            let inv = 1 / (variance + epsilon).squareRoot()
+            inverseStd[r] = inv
+            for j in 0..<features {
+                let xhat = (row[j] - mean) * inv
+                normalized.pointer[r * features + j] = xhat
+                out.pointer[r * features + j] = xhat * w[j] + b[j]
+            }
+        }
+        return .result(shape: shape, storage: out, inputs: [self, gain, bias]) { [self] grad in
+            let g = grad.pointer, xhat = normalized.pointer
+            gain.accumulateGradient { gw in
+                for r in 0..<rows { for j in 0..<features { gw[j] += g[r * features + j] * xhat[r * features + j] } }
+            }
+            bias.accumulateGradient { gb in
+                for r in 0..<rows { for j in 0..<features { gb[j] += g[r * features + j] } }
+            }
+            self.accumulateGradient { gx in
+                for r in 0..<rows {
+                    var meanG: Float = 0, meanGX: Float = 0
+                    for j in 0..<features {
+                        let gh = g[r * features + j] * w[j]
+                        meanG += gh
+                        meanGX += gh * xhat[r * features + j]
+                    }
+                    meanG /= Float(features)
+                    meanGX /= Float(features)
+                    for j in 0..<features {
+                        let p = r * features + j
+                        gx[p] += (g[p] * w[j] - meanG - xhat[p] * meanGX) * inverseStd[r]
+                    }
+                }
+            }
+        }
+    }
+
+    /// A `[size, size]` additive attention mask: 0 where key ≤ query, −∞ above the diagonal.
+    /// Add it to attention scores before the softmax so a position never attends to later ones.
+    public static func causalMask(size: Int) -> Tensor {
+        let out = TensorStorage(repeating: 0, count: size * size)
+        for q in 0..<size { for k in (q + 1)..<Swift.max(q + 1, size) { out.pointer[q * size + k] = -.infinity } }
+        return Tensor(shape: [size, size], storage: out)
+    }
+
+    /// Replaces elements with `value` where `mask` (broadcast to this shape) is non-zero;
+    /// the gradient flows only through the elements kept.
+    public func masked(where mask: Tensor, with value: Float) -> Tensor {
+        Tensor.where(mask, Tensor(value), self)
+    }
+}
