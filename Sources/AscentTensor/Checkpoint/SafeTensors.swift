@@ -140,14 +140,21 @@ public struct SafeTensors: Sendable {
         return SafeTensors(tensors: tensors, metadata: metadata)
     }
 
-    /// Non-negative integers from JSON numbers, or nil.
+    /// Non-negative integers from JSON numbers, or nil (booleans and fractions are rejected).
     private static func integers(_ values: [Any]) -> [Int]? {
         var result: [Int] = []
         for value in values {
-            guard !(value is Bool), let number = value as? NSNumber else { return nil }
-            let double = number.doubleValue
-            guard double >= 0, double == double.rounded(), double < 9.0e15 else { return nil }
-            result.append(Int(double))
+            if type(of: value) == Bool.self { return nil }
+            #if canImport(Darwin)
+            if let number = value as? NSNumber, CFGetTypeID(number) == CFBooleanGetTypeID() { return nil }
+            #endif
+            if let integer = value as? Int, integer >= 0 {
+                result.append(integer)
+            } else if let double = value as? Double, double >= 0, double == double.rounded(), double < 9.0e15 {
+                result.append(Int(double))
+            } else {
+                return nil
+            }
         }
         return result
     }

@@ -1,0 +1,46 @@
+import Testing
+import AscentKernels
+@testable import AscentTensor
+
+@Suite("Matrix-multiply kernels", .serialized)
+struct KernelTests {
+    /// Every instruction-set level, every transpose, awkward sizes, alpha and beta.
+    @Test(arguments: [(1, 1, 1), (7, 5, 3), (13, 33, 17), (64, 64, 3), (37, 70, 300), (5, 4100, 2)])
+    func gemmMatchesNaiveProduct(m: Int, n: Int, k: Int) {
+        var generator = RandomGenerator(seed: 11)
+        let a = (0..<(m * k)).map { _ in generator.uniform(-1, 1) }
+        let b = (0..<(k * n)).map { _ in generator.uniform(-1, 1) }
+        let c0 = (0..<(m * n)).map { _ in generator.uniform(-1, 1) }
+        let best = ascent_kernels_isa()
+        defer { ascent_kernels_force_isa(best) }
+        for isa in 0...best {
+            ascent_kernels_force_isa(Int32(isa))
+            for transposeA in [false, true] {
+                for transposeB in [false, true] {
+                    var c = c0
+                    ascent_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, 0.5, a, transposeA ? m : k,
+                                 b, transposeB ? k : n, 2, &c, n)
+                    var worst: Double = 0
+                    for i in 0..<m {
+                        for j in 0..<n {
+                            var sum = 0.0
+                            for p in 0..<k {
+                                let x = transposeA ? a[p * m + i] : a[i * k + p]
+                                let y = transposeB ? b[j * k + p] : b[p * n + j]
+                                sum += Double(x) * Double(y)
+                            }
+                            worst = Swift.max(worst, Swift.abs(0.5 * sum + 2 * Double(c0[i * n + j]) - Double(c[i * n + j])))
+                        }
+                    }
+                    #expect(worst < 1e-4 * Double(k), "isa \(isa) transposeA \(transposeA) transposeB \(transposeB)")
+                }
+            }
+        }
+    }
+
+    @Test func betaZeroIgnoresGarbageInOutput() {
+        var c = [Float](repeating: .nan, count: 4)
+        ascent_sgemm(0, 0, 2, 2, 1, 1, [1, 2], 1, [3, 4], 2, 0, &c, 2)
+        #expect(c == [3, 4, 6, 8])
+    }
+}

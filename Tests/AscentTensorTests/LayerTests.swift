@@ -1,0 +1,87 @@
+import Testing
+@testable import AscentTensor
+
+@Suite("Layers and initialisation")
+struct LayerTests {
+    @Test func orthogonalInitHasOrthonormalRowsScaledByGain() {
+        var generator = RandomGenerator(seed: 5)
+        for (out, inputs) in [(16, 64), (64, 16), (32, 32)] {
+            let w = WeightInitializer.orthogonal(gain: 2).weight(out: out, in: inputs, generator: &generator)
+            // W Wᵀ = gain² I when rows ≤ columns; Wᵀ W = gain² I otherwise.
+            let product = out <= inputs ? w.matmul(w, transposeB: true) : w.transposed().matmul(w)
+            let n = min(out, inputs)
+            for i in 0..<n { for j in 0..<n {
+                #expect(Swift.abs(product[element: [i, j]] - (i == j ? 4 : 0)) < 1e-4)
+            } }
+        }
+    }
+
+    @Test func glorotAndPyTorchDefaultBoundsAndVariance() {
+        var generator = RandomGenerator(seed: 6)
+        let glorot = WeightInitializer.glorotUniform().weight(out: 200, in: 100, generator: &generator)
+        let bound = (6 / Float(300)).squareRoot()
+        #expect(glorot.scalars.allSatisfy { Swift.abs($0) <= bound })
+        // Variance of U(-a, a) is a²/3.
+        #expect(Swift.abs(glorot.variance().item - bound * bound / 3) < 0.05 * bound * bound / 3)
+        let layer = Linear(inputSize: 100, outputSize: 50, generator: &generator)
+        #expect(layer.weight.value.scalars.allSatisfy { Swift.abs($0) <= 0.1 })
+        #expect(layer.bias!.value.scalars.allSatisfy { Swift.abs($0) <= 0.1 })
+        #expect(layer.bias!.value.scalars.contains { $0 != 0 })
+    }
+
+    @Test func orthogonalLinearHasZeroBias() {
+        var generator = RandomGenerator(seed: 7)
+        let layer = Linear(inputSize: 4, outputSize: 3, initializer: .orthogonal(gain: 1), generator: &generator)
+        #expect(layer.bias!.value.scalars == [0, 0, 0])
+    }
+
+    final class ActorCritic: Module {
+        let actor: MLP
+        let critic: MLP
+        let logStd = Parameter(.zeros([2]))
+        init() {
+            var generator = RandomGenerator(seed: 8)
+            actor = MLP(sizes: [3, 4, 2], generator: &generator)
+            critic = MLP(sizes: [3, 4, 1], generator: &generator)
+        }
+    }
+
+    @Test func parametersHaveStableDottedNames() {
+        let model = ActorCritic()
+        #expect(model.namedParameters().map(\.name) == [
+            "actor.layers.0.weight", "actor.layers.0.bias", "actor.layers.1.weight", "actor.layers.1.bias",
+            "critic.layers.0.weight", "critic.layers.0.bias", "critic.layers.1.weight", "critic.layers.1.bias",
+            "logStd",
+        ])
+        #expect(model.parameterCount == (12 + 4 + 8 + 2) + (12 + 4 + 4 + 1) + 2)
+    }
+
+    @Test func stateDictionaryRoundTripsAndReportsMismatches() throws {
+        let a = ActorCritic(), b = ActorCritic()
+        var generator = RandomGenerator(seed: 99)
+        b.logStd.assign(.randomNormal([2], generator: &generator))
+        try a.load(stateDictionary: b.stateDictionary())
+        #expect(a.logStd.value.scalars == b.logStd.value.scalars)
+        var broken = b.stateDictionary()
+        broken["extra"] = Tensor([1])
+        broken.removeValue(forKey: "logStd")
+        #expect(throws: CheckpointError.nameMismatch(missing: ["logStd"], unexpected: ["extra"])) {
+            try a.load(stateDictionary: broken)
+        }
+        var misshapen = b.stateDictionary()
+        misshapen["logStd"] = Tensor([1, 2, 3])
+        #expect(throws: CheckpointError.shapeMismatch(name: "logStd", expected: [2], found: [3])) {
+            try a.load(stateDictionary: misshapen)
+        }
+    }
+
+    @Test func layerNormNormalisesEachRow() {
+        let norm = LayerNorm(size: 4)
+        let y = norm(Tensor([[1, 2, 3, 4], [10, 10, 10, 14]]))
+        for row in 0..<2 {
+            let r = y[row]
+            #expect(Swift.abs(r.mean().item) < 1e-5)
+            #expect(Swift.abs(r.variance(correction: 0).item - 1) < 1e-3)
+        }
+    }
+}
