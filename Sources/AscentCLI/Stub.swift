@@ -1,4 +1,3 @@
 import AscentTensor
 import ArgumentParser
 struct Demo: ParsableCommand { func run() {} }
-struct Bench: ParsableCommand { func run() {} }

@@ -62,8 +62,8 @@ void ascent_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
 
 void ascent_vexp(const float *x, float *y, long n) { DISPATCH(ascent_vexp, x, y, n) }
 void ascent_vtanh(const float *x, float *y, long n) { DISPATCH(ascent_vtanh, x, y, n) }
-void ascent_vtanh_backward_acc(const float *y, const float *gy, float *gx, long n) {
-    DISPATCH(ascent_vtanh_backward_acc, y, gy, gx, n)
+void ascent_vtanh_backward(const float *y, const float *gy, float *gx, long n, float beta) {
+    DISPATCH(ascent_vtanh_backward, y, gy, gx, n, beta)
 }
 void ascent_adam_update(float *param, const float *grad, float *m, float *v, long n,
                         float beta1, float beta2, float step_size, float bias2, float eps,
@@ -71,3 +71,6 @@ void ascent_adam_update(float *param, const float *grad, float *m, float *v, lon
     DISPATCH(ascent_adam_update, param, grad, m, v, n, beta1, beta2, step_size, bias2, eps, decay)
 }
 double ascent_sum_squares(const float *x, long n) { DISPATCH(ascent_sum_squares, x, n) }
+void ascent_add_column_sums(const float *x, long rows, long cols, float *acc) {
+    DISPATCH(ascent_add_column_sums, x, rows, cols, acc)
+}

@@ -5,6 +5,9 @@
 #include <stdint.h>
 #include <string.h>
 
+/// Square root without errno handling, so loops containing it vectorise.
+#define EW_SQRT(x) __builtin_elementwise_sqrt(x)
+
 #define EW_NAME_(base, suffix) base##_##suffix
 #define EW_NAME(base, suffix) EW_NAME_(base, suffix)
 
@@ -66,16 +69,20 @@ void EW_NAME(ascent_vtanh, ELEMENTWISE_SUFFIX)(const float *x, float *y, long n)
     for (long i = 0; i < n; i++) y[i] = ew_tanh(x[i]);
 }
 
-void EW_NAME(ascent_vtanh_backward_acc, ELEMENTWISE_SUFFIX)(const float *y, const float *gy,
-                                                            float *gx, long n) {
-    for (long i = 0; i < n; i++) gx[i] += gy[i] * (1.0f - y[i] * y[i]);
+void EW_NAME(ascent_vtanh_backward, ELEMENTWISE_SUFFIX)(const float *y, const float *gy, float *gx,
+                                                        long n, float beta) {
+    if (beta == 0.0f) {
+        for (long i = 0; i < n; i++) gx[i] = gy[i] * (1.0f - y[i] * y[i]);
+    } else {
+        for (long i = 0; i < n; i++) gx[i] += gy[i] * (1.0f - y[i] * y[i]);
+    }
 }
 
 void EW_NAME(ascent_adam_update, ELEMENTWISE_SUFFIX)(float *param, const float *grad, float *m,
                                                      float *v, long n, float beta1, float beta2,
                                                      float step_size, float bias2, float eps,
                                                      float decay) {
-    const float inv_sqrt_bias2 = 1.0f / sqrtf(bias2);
+    const float inv_sqrt_bias2 = 1.0f / EW_SQRT(bias2);
     for (long i = 0; i < n; i++) {
         float g = grad[i];
         float mi = beta1 * m[i] + (1.0f - beta1) * g;
@@ -83,7 +90,7 @@ void EW_NAME(ascent_adam_update, ELEMENTWISE_SUFFIX)(float *param, const float *
         m[i] = mi;
         v[i] = vi;
         // PyTorch's form: p -= lr/bias1 * m / (sqrt(v)/sqrt(bias2) + eps)
-        float denom = sqrtf(vi) * inv_sqrt_bias2 + eps;
+        float denom = EW_SQRT(vi) * inv_sqrt_bias2 + eps;
         param[i] = param[i] - decay * param[i] - step_size * mi / denom;
     }
 }
@@ -92,4 +99,11 @@ double EW_NAME(ascent_sum_squares, ELEMENTWISE_SUFFIX)(const float *x, long n) {
     double total = 0.0;
     for (long i = 0; i < n; i++) total += (double)x[i] * (double)x[i];
     return total;
+}
+
+void EW_NAME(ascent_add_column_sums, ELEMENTWISE_SUFFIX)(const float *x, long rows, long cols, float *acc) {
+    for (long r = 0; r < rows; r++) {
+        const float *row = x + r * cols;
+        for (long j = 0; j < cols; j++) acc[j] += row[j];
+    }
 }

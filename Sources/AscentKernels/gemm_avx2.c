@@ -70,6 +70,7 @@ static void kernel256(int mr, int nr, long kc, const float *a, long rsa, long cs
 #define GEMM_MR MR256
 #define GEMM_NR 16
 #define GEMM_KERNEL kernel256
+#include "transpose_avx.h"
 #define GEMM_DRIVER sgemm_avx2_driver
 #include "gemm_driver.h"
 

@@ -64,6 +64,7 @@ static void kernel512(int mr, int nr, long kc, const float *a, long rsa, long cs
 #define GEMM_MR MR512
 #define GEMM_NR 32
 #define GEMM_KERNEL kernel512
+#include "transpose_avx.h"
 #define GEMM_DRIVER sgemm_avx512_driver
 #include "gemm_driver.h"
 

@@ -48,13 +48,78 @@ static void GEMM_CAT(pack_b_, GEMM_NR)(const float *b, long ldb, int trans_b, lo
                 for (; j < GEMM_NR; j++) dst[j] = 0.0f;
             }
         } else {
-            // op(B)[p, j] = B[j, p]
-            for (long p = 0; p < kc; p++) {
-                float *dst = panel + p * GEMM_NR;
-                long j = 0;
-                for (; j < nr; j++) dst[j] = b[(j0 + jp + j) * ldb + p0 + p];
-                for (; j < GEMM_NR; j++) dst[j] = 0.0f;
+            // op(B)[p, j] = B[j, p]. Eight rows of B at a time: eight sequential read
+            // streams, written as 8 x 8 blocks transposed in registers where the level has it.
+            long j = 0;
+            for (; j + 8 <= nr; j += 8) {
+                const float *src = b + (j0 + jp + j) * ldb + p0;
+                long p = 0;
+#ifdef GEMM_TRANSPOSE8x8
+                for (; p + 8 <= kc; p += 8) GEMM_TRANSPOSE8x8(src + p, ldb, panel + p * GEMM_NR + j, GEMM_NR);
+#endif
+                for (; p < kc; p++) {
+                    float *dst = panel + p * GEMM_NR + j;
+                    for (int jj = 0; jj < 8; jj++) dst[jj] = src[jj * ldb + p];
+                }
             }
+            for (; j < nr; j++) {
+                const float *src = b + (j0 + jp + j) * ldb + p0;
+                for (long p = 0; p < kc; p++) panel[p * GEMM_NR + j] = src[p];
+            }
+            for (j = nr; j < GEMM_NR; j++)
+                for (long p = 0; p < kc; p++) panel[p * GEMM_NR + j] = 0.0f;
+        }
+    }
+}
+
+/// dot(x, y) over n floats; reassociation lets the compiler vectorise the sum.
+static inline float GEMM_CAT(dot_, GEMM_NR)(const float *x, const float *y, long n) {
+#pragma clang fp reassociate(on)
+    float sum = 0.0f;
+    for (long i = 0; i < n; i++) sum += x[i] * y[i];
+    return sum;
+}
+
+/// Products with a thin side (m or n at most GEMM_SKINNY): a value head's 64 x 1 output,
+/// one observation through a layer. Packing for the tile kernel would waste most lanes,
+/// so each output is a dot product or an axpy sweep over contiguous memory instead.
+#define GEMM_SKINNY 4
+
+static void GEMM_CAT(gemm_skinny_, GEMM_NR)(int trans_a, int trans_b, long m, long n, long k, float alpha,
+                                            const float *a, long lda, const float *b, long ldb, float beta,
+                                            float *c, long ldc) {
+    float *scratch = GEMM_CAT(pack_storage_, GEMM_NR)((size_t)(k + (m > n ? m : n)));
+    if (!scratch) abort();
+    float *line = scratch, *acc = scratch + k;
+    if (n <= GEMM_SKINNY) {
+        for (long j = 0; j < n; j++) {
+            for (long p = 0; p < k; p++) line[p] = trans_b ? b[j * ldb + p] : b[p * ldb + j];  // column j of op(B)
+            if (!trans_a) {
+                for (long i = 0; i < m; i++) acc[i] = GEMM_CAT(dot_, GEMM_NR)(a + i * lda, line, k);
+            } else {  // op(A)[i, p] = A[p, i]: sweep rows of A
+                for (long i = 0; i < m; i++) acc[i] = 0.0f;
+                for (long p = 0; p < k; p++) {
+                    const float *row = a + p * lda, coefficient = line[p];
+                    for (long i = 0; i < m; i++) acc[i] += coefficient * row[i];
+                }
+            }
+            for (long i = 0; i < m; i++)
+                c[i * ldc + j] = beta == 0.0f ? alpha * acc[i] : alpha * acc[i] + beta * c[i * ldc + j];
+        }
+    } else {
+        for (long i = 0; i < m; i++) {
+            for (long p = 0; p < k; p++) line[p] = trans_a ? a[p * lda + i] : a[i * lda + p];  // row i of op(A)
+            if (trans_b) {
+                for (long j = 0; j < n; j++) acc[j] = GEMM_CAT(dot_, GEMM_NR)(b + j * ldb, line, k);
+            } else {  // sweep rows of B
+                for (long j = 0; j < n; j++) acc[j] = 0.0f;
+                for (long p = 0; p < k; p++) {
+                    const float *row = b + p * ldb, coefficient = line[p];
+                    for (long j = 0; j < n; j++) acc[j] += coefficient * row[j];
+                }
+            }
+            float *ci = c + i * ldc;
+            for (long j = 0; j < n; j++) ci[j] = beta == 0.0f ? alpha * acc[j] : alpha * acc[j] + beta * ci[j];
         }
     }
 }
@@ -67,6 +132,10 @@ static void GEMM_DRIVER(int trans_a, int trans_b, long m, long n, long k, float 
         for (long i = 0; i < m; i++)
             for (long j = 0; j < n; j++)
                 c[i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
+        return;
+    }
+    if (m <= GEMM_SKINNY || n <= GEMM_SKINNY) {
+        GEMM_CAT(gemm_skinny_, GEMM_NR)(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return;
     }
     const long rsa = trans_a ? 1 : lda;

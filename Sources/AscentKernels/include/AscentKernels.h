@@ -35,8 +35,9 @@ void ascent_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
 void ascent_vexp(const float *x, float *y, long n);
 /// y[i] = tanh(x[i]) (a few ulp; NaN propagates).
 void ascent_vtanh(const float *x, float *y, long n);
-/// gx[i] += gy[i] * (1 - y[i]^2): the tanh backward pass from its output.
-void ascent_vtanh_backward_acc(const float *y, const float *gy, float *gx, long n);
+/// The tanh backward pass from its output: gx[i] = beta * gx[i] + gy[i] * (1 - y[i]^2),
+/// with beta 0 (overwrite; gx may hold garbage) or 1 (accumulate).
+void ascent_vtanh_backward(const float *y, const float *gy, float *gx, long n, float beta);
 
 /// One Adam/AdamW update over n parameters (in place). `step_size` is
 /// lr / (1 - beta1^t); `bias2` is 1 - beta2^t; `decay` is lr * weight_decay for
@@ -44,6 +45,12 @@ void ascent_vtanh_backward_acc(const float *y, const float *gy, float *gx, long 
 void ascent_adam_update(float *param, const float *grad, float *m, float *v, long n,
                         float beta1, float beta2, float step_size, float bias2,
                         float eps, float decay);
+
+/// acc[j] += sum over rows of x[r, j] (x is rows x cols, row-major): bias gradients.
+void ascent_add_column_sums(const float *x, long rows, long cols, float *acc);
+
+/// A fresh number on every call, unique across threads (starts at 1).
+unsigned long long ascent_next_sequence_number(void);
 
 /// Sum of squares, accumulated in double so the result does not depend on n's size.
 double ascent_sum_squares(const float *x, long n);

@@ -1,3 +1,5 @@
+import AscentKernels
+
 extension Tensor {
     /// Back-propagates from this tensor, accumulating gradients into every leaf it depends on.
     ///
@@ -31,7 +33,7 @@ extension GradNode {
     /// Every node reachable from this one, inputs before the nodes that use them.
     func topologicalOrder() -> [GradNode] {
         var order: [GradNode] = []
-        var visited = Set<ObjectIdentifier>()
+        let mark = GradNode.nextVisitMark()
         // Iterative depth-first post-order: deep graphs (long unrolled sequences) must not overflow the stack.
         var stack: [(node: GradNode, expanded: Bool)] = [(self, false)]
         while let (current, expanded) = stack.popLast() {
@@ -39,12 +41,17 @@ extension GradNode {
                 order.append(current)
                 continue
             }
-            guard visited.insert(ObjectIdentifier(current)).inserted else { continue }
+            guard current.visitMark != mark else { continue }
+            current.visitMark = mark
             stack.append((current, true))
-            for input in current.inputs where !visited.contains(ObjectIdentifier(input)) {
+            for input in current.inputs where input.visitMark != mark {
                 stack.append((input, false))
             }
         }
         return order
     }
+
+    /// A traversal mark never used before, from a process-wide atomic counter, so
+    /// concurrent backward passes on different threads never confuse their marks.
+    static func nextVisitMark() -> UInt64 { ascent_next_sequence_number() }
 }

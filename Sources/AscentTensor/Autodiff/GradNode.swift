@@ -37,6 +37,20 @@ final class GradNode: @unchecked Sendable {
         return fresh.pointer
     }
 
+    /// Like ``gradientBuffer()``, but a first contribution may overwrite instead of add:
+    /// returns the buffer and the factor (0 or 1) to scale its old contents by, which is
+    /// exactly GEMM's `beta`. Saves zero-filling a buffer that is about to be written.
+    @inline(__always)
+    func gradientBufferOrFresh() -> (UnsafeMutablePointer<Float>, beta: Float) {
+        if let grad { return (grad.pointer, 1) }
+        let fresh = TensorStorage(uninitializedCount: count)
+        grad = fresh
+        return (fresh.pointer, 0)
+    }
+
+    /// Marks nodes during graph traversal without a hash set.
+    var visitMark: UInt64 = 0
+
     /// Drops the closure and edges once the backward pass has used them, freeing
     /// the saved activations (PyTorch's `retain_graph=False`).
     func release() {

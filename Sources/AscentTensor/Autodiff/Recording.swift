@@ -22,4 +22,15 @@ extension Tensor {
     func accumulateGradient(_ body: (UnsafeMutablePointer<Float>) -> Void) {
         if let node { body(node.gradientBuffer()) }
     }
+
+    /// Like ``accumulateGradient(_:)`` for kernels with a GEMM-style `beta`: it is 0 when
+    /// the buffer is fresh and uninitialised (overwrite it) and 1 when it already holds a
+    /// gradient (add to it). Skips zero-filling buffers that are about to be written.
+    @inline(__always)
+    func accumulateGradientOrWrite(_ body: (UnsafeMutablePointer<Float>, Float) -> Void) {
+        if let node {
+            let (buffer, beta) = node.gradientBufferOrFresh()
+            body(buffer, beta)
+        }
+    }
 }

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// A contiguous, 64-byte aligned buffer of `Float`s owned by one or more tensors.
+/// A contiguous buffer of `Float`s (malloc-aligned; the kernels need no more) owned by one or more tensors.
 ///
 /// Tensors are values: operations never write into a storage that another tensor
 /// can see, except optimisers, which update a parameter's storage in place (as
@@ -16,10 +16,7 @@ public final class TensorStorage: @unchecked Sendable {
     /// Uninitialised storage; callers must write every element before reading.
     init(uninitializedCount count: Int) {
         self.count = count
-        var raw: UnsafeMutableRawPointer?
-        let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        let status = posix_memalign(&raw, 64, (bytes + 63) & ~63)
-        guard status == 0, let raw else {
+        guard let raw = malloc(max(count, 1) * MemoryLayout<Float>.stride) else {
             fatalError("Ascent: out of memory allocating \(count) floats")
         }
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))

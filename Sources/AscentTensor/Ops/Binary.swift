@@ -9,6 +9,7 @@ extension Tensor {
         _ forward: (Float, Float) -> Float,
         partials: @escaping (_ a: Float, _ b: Float, _ y: Float) -> (Float, Float)
     ) -> Tensor {
+        if a.shape == b.shape { return zipSameShape(a, b, forward, partials: partials) }
         guard let shape = ShapeMath.broadcast(a.shape, b.shape) else {
             preconditionFailure("\(name): shapes \(a.shape) and \(b.shape) do not broadcast (each trailing dimension must match or be 1)")
         }
@@ -17,17 +18,13 @@ extension Tensor {
         let pa = a.storage.pointer, pb = b.storage.pointer, py = out.pointer
         walk.forEachRow { o, offsets, n, strides in
             let sa = strides[0], sb = strides[1], ia = offsets[0], ib = offsets[1]
-            if sa == 1 && sb == 1 {
-                for i in 0..<n { py[o + i] = forward(pa[ia + i], pb[ib + i]) }
-            } else {
-                for i in 0..<n { py[o + i] = forward(pa[ia + i * sa], pb[ib + i * sb]) }
-            }
+            for i in 0..<n { py[o + i] = forward(pa[ia + i * sa], pb[ib + i * sb]) }
         }
         return .result(shape: shape, storage: out, inputs: [a, b]) { grad in
-            let needA = a.requiresGradient, needB = b.requiresGradient
+            // Per-element contributions in the output's shape, then summed over broadcast axes.
             let total = out.count
-            let ga = needA ? TensorStorage(uninitializedCount: total) : nil
-            let gb = needB ? TensorStorage(uninitializedCount: total) : nil
+            let ga = a.requiresGradient ? TensorStorage(uninitializedCount: total) : nil
+            let gb = b.requiresGradient ? TensorStorage(uninitializedCount: total) : nil
             let g = grad.pointer
             walk.forEachRow { o, offsets, n, strides in
                 let sa = strides[0], sb = strides[1], ia = offsets[0], ib = offsets[1]
@@ -39,6 +36,27 @@ extension Tensor {
             }
             if let ga { a.accumulateGradient(ga.pointer, fromShape: shape) }
             if let gb { b.accumulateGradient(gb.pointer, fromShape: shape) }
+        }
+    }
+
+    /// The common case of equal shapes: straight loops, gradients added in place.
+    @inline(__always)
+    private static func zipSameShape(
+        _ a: Tensor, _ b: Tensor, _ forward: (Float, Float) -> Float,
+        partials: @escaping (Float, Float, Float) -> (Float, Float)
+    ) -> Tensor {
+        let count = a.count
+        let out = TensorStorage(uninitializedCount: count)
+        let pa = a.storage.pointer, pb = b.storage.pointer, py = out.pointer
+        for i in 0..<count { py[i] = forward(pa[i], pb[i]) }
+        return .result(shape: a.shape, storage: out, inputs: [a, b]) { grad in
+            let g = grad.pointer
+            a.accumulateGradient { ga in
+                for i in 0..<count { ga[i] += g[i] * partials(pa[i], pb[i], py[i]).0 }
+            }
+            b.accumulateGradient { gb in
+                for i in 0..<count { gb[i] += g[i] * partials(pa[i], pb[i], py[i]).1 }
+            }
         }
     }
 

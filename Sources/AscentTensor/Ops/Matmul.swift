@@ -1,3 +1,5 @@
+import AscentKernels
+
 extension Tensor {
     /// Matrix product over the last two axes.
     ///
@@ -33,17 +35,17 @@ extension Tensor {
              a: a.storage.pointer, lda: k, b: b.storage.pointer, ldb: ldb, beta: 0, c: out.pointer, ldc: n)
         return .result(shape: outputShape, storage: out, inputs: [a, b]) { grad in
             // dA = G · op(B)ᵀ ; dB = Aᵀ · G (or Gᵀ · A when B was used transposed). Accumulate in place.
-            a.accumulateGradient { ga in
+            a.accumulateGradientOrWrite { ga, beta in
                 gemm(transposeA: false, transposeB: !transposeB, m: m, n: k, k: n,
-                     a: grad.pointer, lda: n, b: b.storage.pointer, ldb: ldb, beta: 1, c: ga, ldc: k)
+                     a: grad.pointer, lda: n, b: b.storage.pointer, ldb: ldb, beta: beta, c: ga, ldc: k)
             }
-            b.accumulateGradient { gb in
+            b.accumulateGradientOrWrite { gb, beta in
                 if transposeB {
                     gemm(transposeA: true, transposeB: false, m: n, n: k, k: m,
-                         a: grad.pointer, lda: n, b: a.storage.pointer, ldb: k, beta: 1, c: gb, ldc: k)
+                         a: grad.pointer, lda: n, b: a.storage.pointer, ldb: k, beta: beta, c: gb, ldc: k)
                 } else {
                     gemm(transposeA: true, transposeB: false, m: k, n: n, k: m,
-                         a: a.storage.pointer, lda: k, b: grad.pointer, ldb: n, beta: 1, c: gb, ldc: n)
+                         a: a.storage.pointer, lda: k, b: grad.pointer, ldb: n, beta: beta, c: gb, ldc: n)
                 }
             }
         }
@@ -60,23 +62,23 @@ extension Tensor {
                  beta: 0, c: out.pointer + i * cStride, ldc: n)
         }
         return .result(shape: outputShape, storage: out, inputs: [a, b]) { grad in
-            a.accumulateGradient { ga in
+            a.accumulateGradientOrWrite { ga, beta in
                 for i in 0..<batch {
                     gemm(transposeA: false, transposeB: !transposeB, m: m, n: k, k: n,
                          a: grad.pointer + i * cStride, lda: n, b: b.storage.pointer + i * bStride, ldb: ldb,
-                         beta: 1, c: ga + i * aStride, ldc: k)
+                         beta: beta, c: ga + i * aStride, ldc: k)
                 }
             }
-            b.accumulateGradient { gb in
+            b.accumulateGradientOrWrite { gb, beta in
                 for i in 0..<batch {
                     if transposeB {
                         gemm(transposeA: true, transposeB: false, m: n, n: k, k: m,
                              a: grad.pointer + i * cStride, lda: n, b: a.storage.pointer + i * aStride, ldb: k,
-                             beta: 1, c: gb + i * bStride, ldc: k)
+                             beta: beta, c: gb + i * bStride, ldc: k)
                     } else {
                         gemm(transposeA: true, transposeB: false, m: k, n: n, k: m,
                              a: a.storage.pointer + i * aStride, lda: k, b: grad.pointer + i * cStride, ldb: n,
-                             beta: 1, c: gb + i * bStride, ldc: n)
+                             beta: beta, c: gb + i * bStride, ldc: n)
                     }
                 }
             }
@@ -94,8 +96,16 @@ extension Tensor {
         if let bias { precondition(bias.shape == [outFeatures], "linear: bias \(bias.shape) should be [\(outFeatures)]") }
         let rows = shape.dropLast().reduce(1, *)
         let out = TensorStorage(uninitializedCount: rows * outFeatures)
-        if let bias {
-            for r in 0..<rows { (out.pointer + r * outFeatures).update(from: bias.storage.pointer, count: outFeatures) }
+        if let bias, rows > 0 {
+            // Every row starts as the bias (GEMM then adds with beta = 1). Copy one row, then
+            // keep doubling the filled prefix: log₂(rows) copies instead of one per row.
+            out.pointer.update(from: bias.storage.pointer, count: outFeatures)
+            var filled = 1
+            while filled < rows {
+                let chunk = Swift.min(filled, rows - filled)
+                (out.pointer + filled * outFeatures).update(from: out.pointer, count: chunk * outFeatures)
+                filled += chunk
+            }
         }
         gemm(transposeA: false, transposeB: true, m: rows, n: outFeatures, k: inFeatures,
              a: storage.pointer, lda: inFeatures, b: weight.storage.pointer, ldb: inFeatures,
@@ -103,20 +113,15 @@ extension Tensor {
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
         return .result(shape: Array(shape.dropLast()) + [outFeatures], storage: out, inputs: inputs) { [self] grad in
             let g = grad.pointer
-            self.accumulateGradient { gx in
+            self.accumulateGradientOrWrite { gx, beta in
                 gemm(transposeA: false, transposeB: false, m: rows, n: inFeatures, k: outFeatures,
-                     a: g, lda: outFeatures, b: weight.storage.pointer, ldb: inFeatures, beta: 1, c: gx, ldc: inFeatures)
+                     a: g, lda: outFeatures, b: weight.storage.pointer, ldb: inFeatures, beta: beta, c: gx, ldc: inFeatures)
             }
-            weight.accumulateGradient { gw in
+            weight.accumulateGradientOrWrite { gw, beta in
                 gemm(transposeA: true, transposeB: false, m: outFeatures, n: inFeatures, k: rows,
-                     a: g, lda: outFeatures, b: self.storage.pointer, ldb: inFeatures, beta: 1, c: gw, ldc: inFeatures)
+                     a: g, lda: outFeatures, b: self.storage.pointer, ldb: inFeatures, beta: beta, c: gw, ldc: inFeatures)
             }
-            bias?.accumulateGradient { gb in
-                for r in 0..<rows {
-                    let row = g + r * outFeatures
-                    for j in 0..<outFeatures { gb[j] += row[j] }
-                }
-            }
+            bias?.accumulateGradient { gb in ascent_add_column_sums(g, rows, outFeatures, gb) }
         }
     }
 }

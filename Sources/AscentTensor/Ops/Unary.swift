@@ -55,7 +55,7 @@ extension Tensor {
         let out = TensorStorage(uninitializedCount: count)
         ascent_vtanh(storage.pointer, out.pointer, count)
         return .result(shape: shape, storage: out, inputs: [self]) { [self] grad in
-            self.accumulateGradient { gx in ascent_vtanh_backward_acc(out.pointer, grad.pointer, gx, count) }
+            self.accumulateGradientOrWrite { gx, beta in ascent_vtanh_backward(out.pointer, grad.pointer, gx, count, beta) }
         }
     }
 

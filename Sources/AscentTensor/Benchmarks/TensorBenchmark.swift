@@ -1,0 +1,90 @@
+import AscentKernels
+#if OpenBLAS
+import COpenBLAS
+#endif
+
+/// Timing routines behind `ascent bench tensor`. Each returns seconds per call,
+/// measured over enough repetitions to last about `budget` seconds after a warm-up.
+public enum TensorBenchmark {
+    /// Matrix-multiply implementations this build can time side by side.
+    public enum GEMMImplementation: String, CaseIterable, Sendable {
+        /// Ascent's C kernels at the best instruction-set level this CPU supports.
+        case ascent
+        /// `cblas_sgemm` from the system OpenBLAS (only in builds with the `OpenBLAS` trait).
+        case openBLAS
+
+        public static var available: [GEMMImplementation] {
+            #if OpenBLAS
+            return [.ascent, .openBLAS]
+            #else
+            return [.ascent]
+            #endif
+        }
+    }
+
+    /// Seconds per `[m, k] · [k, n]` product.
+    public static func gemmSeconds(m: Int, n: Int, k: Int, implementation: GEMMImplementation,
+                                   budget: Double = 0.2) -> Double {
+        var generator = RandomGenerator(seed: 1, stream: "bench-gemm")
+        let a = Tensor.randomUniform([m, k], low: -1, high: 1, generator: &generator)
+        let b = Tensor.randomUniform([k, n], low: -1, high: 1, generator: &generator)
+        let c = TensorStorage(uninitializedCount: m * n)
+        let pa = a.storage.pointer, pb = b.storage.pointer
+        return secondsPerCall(budget: budget) {
+            switch implementation {
+            case .ascent:
+                ascent_sgemm(0, 0, m, n, k, 1, pa, k, pb, n, 0, c.pointer, n)
+            case .openBLAS:
+                #if OpenBLAS
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, pa, Int32(k), pb, Int32(n), 0, c.pointer, Int32(n))
+                #else
+                preconditionFailure("OpenBLAS comparison needs a build with --traits OpenBLAS")
+                #endif
+            }
+        }
+    }
+
+    /// One full training step of an MLP (forward, mean-squared loss, backward,
+    /// Adam), and the time of just the matrix products that step performs.
+    public static func mlpStep(sizes: [Int], batch: Int, budget: Double = 0.3) -> (stepSeconds: Double, matmulSeconds: Double) {
+        var generator = RandomGenerator(seed: 2, stream: "bench-mlp")
+        let model = MLP(sizes: sizes, activation: .tanh, hiddenInitializer: .orthogonal(gain: Float(2).squareRoot()), generator: &generator)
+        let optimizer = Adam(model.namedParameters(), learningRate: 3e-4, epsilon: 1e-5)
+        let x = Tensor.randomNormal([batch, sizes[0]], generator: &generator)
+        let target = Tensor.randomNormal([batch, sizes.last!], generator: &generator)
+        let step = secondsPerCall(budget: budget) {
+            optimizer.zeroGradients()
+            (model(x) - target).pow(2).mean().backward()
+            optimizer.step()
+        }
+        // The same products on preallocated buffers: forward x·Wᵀ, backward dW = Gᵀ·X and dX = G·W
+        // (the first layer's dX is not needed).
+        let largest = sizes.max()!
+        let buffers = (0..<4).map { _ in TensorStorage(repeating: 0.5, count: batch * largest) }
+        let weights = model.layers.map { $0.weight.value.storage.pointer }
+        let matmuls = secondsPerCall(budget: budget) {
+            for (i, w) in weights.enumerated() {
+                let (inputs, outputs) = (sizes[i], sizes[i + 1])
+                ascent_sgemm(0, 1, batch, outputs, inputs, 1, buffers[0].pointer, inputs, w, inputs, 1, buffers[1].pointer, outputs)
+                ascent_sgemm(1, 0, outputs, inputs, batch, 1, buffers[1].pointer, outputs, buffers[0].pointer, inputs, 1, buffers[2].pointer, inputs)
+                if i > 0 {
+                    ascent_sgemm(0, 0, batch, inputs, outputs, 1, buffers[1].pointer, outputs, w, inputs, 1, buffers[3].pointer, inputs)
+                }
+            }
+        }
+        return (step, matmuls)
+    }
+
+    /// Seconds per call of `body`: warm up, then time enough calls to fill `budget`.
+    public static func secondsPerCall(budget: Double, _ body: () -> Void) -> Double {
+        let clock = ContinuousClock()
+        for _ in 0..<3 { body() }
+        var calls = 1
+        while true {
+            let elapsed = clock.measure { for _ in 0..<calls { body() } }
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            if seconds >= budget || calls >= 1 << 30 { return seconds / Double(calls) }
+            calls = seconds < budget / 100 ? calls * 10 : Int(Double(calls) * budget / seconds) + 1
+        }
+    }
+}
