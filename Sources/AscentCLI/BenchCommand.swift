@@ -33,12 +33,17 @@ struct BenchTensor: ParsableCommand {
         var records: [BenchmarkRecord] = []
         let shapes = [(64, 3, 64), (2048, 64, 64), (256, 256, 256), (512, 1024, 256)]
         for (m, k, n) in shapes {
+            var gflops: [TensorBenchmark.GEMMImplementation: Double] = [:]
             for implementation in TensorBenchmark.GEMMImplementation.available {
                 let seconds = BenchmarkOutput.median(runs: runs) {
                     TensorBenchmark.gemmSeconds(m: m, n: n, k: k, implementation: implementation)
                 }
-                let name = "matmul \(m)x\(k)·\(k)x\(n) \(implementation == .ascent ? MatmulBackend.name : "openblas")"
-                records.append(BenchmarkRecord(name: name, value: 2 * Double(m * n * k) / seconds / 1e9, unit: "GFLOP/s"))
+                gflops[implementation] = 2 * Double(m * n * k) / seconds / 1e9
+                let name = "matmul \(m)x\(k)·\(k)x\(n) \(implementation == .ascent ? TensorBenchmark.ascentKernelName : "openblas")"
+                records.append(BenchmarkRecord(name: name, value: gflops[implementation]!, unit: "GFLOP/s"))
+            }
+            if let ours = gflops[.ascent], let theirs = gflops[.openBLAS] {
+                records.append(BenchmarkRecord(name: "matmul \(m)x\(k)·\(k)x\(n) ascent / openblas", value: ours / theirs, unit: "x"))
             }
         }
         var ratios: [Double] = []
@@ -50,7 +55,7 @@ struct BenchTensor: ParsableCommand {
             matmulTimes.append(matmuls)
             ratios.append(step / matmuls)
         }
-        records.append(BenchmarkRecord(name: "mlp 3-64-64-1 tanh batch 64 train step", value: BenchmarkOutput.median(stepTimes) * 1e6, unit: "µs"))
+        records.append(BenchmarkRecord(name: "mlp 3-64-64-1 tanh batch 64 train step (\(MatmulBackend.name))", value: BenchmarkOutput.median(stepTimes) * 1e6, unit: "µs"))
         records.append(BenchmarkRecord(name: "mlp same step, matmuls only", value: BenchmarkOutput.median(matmulTimes) * 1e6, unit: "µs"))
         records.append(BenchmarkRecord(name: "mlp step / matmuls", value: BenchmarkOutput.median(ratios), unit: "x"))
         BenchmarkOutput.emit(records, json: json)

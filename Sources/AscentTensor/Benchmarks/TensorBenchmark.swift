@@ -6,6 +6,11 @@ import COpenBLAS
 /// Timing routines behind `ascent bench tensor`. Each returns seconds per call,
 /// measured over enough repetitions to last about `budget` seconds after a warm-up.
 public enum TensorBenchmark {
+    /// Name of Ascent's own kernels at the instruction-set level in use, e.g. `ascent-avx512`.
+    public static var ascentKernelName: String {
+        "ascent-\(String(cString: ascent_kernels_isa_name(ascent_kernels_isa())))"
+    }
+
     /// Matrix-multiply implementations this build can time side by side.
     public enum GEMMImplementation: String, CaseIterable, Sendable {
         /// Ascent's C kernels at the best instruction-set level this CPU supports.
@@ -65,10 +70,13 @@ public enum TensorBenchmark {
         let matmuls = secondsPerCall(budget: budget) {
             for (i, w) in weights.enumerated() {
                 let (inputs, outputs) = (sizes[i], sizes[i + 1])
-                ascent_sgemm(0, 1, batch, outputs, inputs, 1, buffers[0].pointer, inputs, w, inputs, 1, buffers[1].pointer, outputs)
-                ascent_sgemm(1, 0, outputs, inputs, batch, 1, buffers[1].pointer, outputs, buffers[0].pointer, inputs, 1, buffers[2].pointer, inputs)
+                gemm(transposeA: false, transposeB: true, m: batch, n: outputs, k: inputs,
+                     a: buffers[0].pointer, lda: inputs, b: w, ldb: inputs, beta: 1, c: buffers[1].pointer, ldc: outputs)
+                gemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: batch,
+                     a: buffers[1].pointer, lda: outputs, b: buffers[0].pointer, ldb: inputs, beta: 1, c: buffers[2].pointer, ldc: inputs)
                 if i > 0 {
-                    ascent_sgemm(0, 0, batch, inputs, outputs, 1, buffers[1].pointer, outputs, w, inputs, 1, buffers[3].pointer, inputs)
+                    gemm(transposeA: false, transposeB: false, m: batch, n: inputs, k: outputs,
+                         a: buffers[1].pointer, lda: outputs, b: w, ldb: inputs, beta: 1, c: buffers[3].pointer, ldc: inputs)
                 }
             }
         }

@@ -24,7 +24,7 @@ public enum MatmulBackend {
         #if OpenBLAS
         return "OpenBLAS"
         #else
-        return "ascent-\(String(cString: ascent_kernels_isa_name(ascent_kernels_isa())))"
+        return TensorBenchmark.ascentKernelName
         #endif
     }
 }

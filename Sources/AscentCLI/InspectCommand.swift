@@ -1,0 +1,39 @@
+import ArgumentParser
+import AscentTensor
+import Foundation
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate a safetensors checkpoint and list its tensors and metadata.",
+        discussion: "Reads any safetensors file (F32, F16, BF16 or F64). A corrupt file gets a message saying exactly what is wrong."
+    )
+
+    @Argument(help: "Path to a .safetensors file.") var file: String
+    @Flag(help: "Print a JSON object instead of a table.") var json = false
+
+    func run() throws {
+        let checkpoint: SafeTensors
+        do {
+            checkpoint = try SafeTensors.read(from: URL(fileURLWithPath: file))
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let names = checkpoint.tensors.keys.sorted()
+        if json {
+            let tensors = names.map { name -> [String: Any] in
+                let t = checkpoint.tensors[name]!
+                return ["name": name, "shape": t.shape, "sum": Double(t.scalars.reduce(0, +))]
+            }
+            let object: [String: Any] = ["metadata": checkpoint.metadata, "tensors": tensors]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        for (key, value) in checkpoint.metadata.sorted(by: { $0.key < $1.key }) { print("\(key): \(value)") }
+        for name in names {
+            let t = checkpoint.tensors[name]!
+            print("\(name)  \(t.shape)  sum \(t.scalars.reduce(0, +))")
+        }
+        print("\(names.count) tensors, \(checkpoint.tensors.values.reduce(0) { $0 + $1.count }) values")
+    }
+}

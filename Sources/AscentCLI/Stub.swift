@@ -1,3 +1,0 @@
-import AscentTensor
-import ArgumentParser
-struct Demo: ParsableCommand { func run() {} }
