@@ -2,13 +2,15 @@
 import PackageDescription
 
 // Layers, imports only pointing down:
-//   AscentKernels (C)  ->  AscentTensor  ->  ... RL, RLHF, Reporting  ->  ascent (CLI)
-//   AscentEnvironments (no ML) is the second foundation; RL builds on both.
+//   AscentRandom  <-  AscentKernels (C) + AscentTensor  <-  RL, RLHF, Reporting  <-  ascent (CLI)
+//   AscentRandom  <-  AscentEnvironments (no ML): the second foundation; RL builds on both.
 let package = Package(
     name: "Ascent",
     platforms: [.macOS(.v14)],
     products: [
+        .library(name: "AscentRandom", targets: ["AscentRandom"]),
         .library(name: "AscentTensor", targets: ["AscentTensor"]),
+        .library(name: "AscentEnvironments", targets: ["AscentEnvironments"]),
         .executable(name: "ascent", targets: ["AscentCLI"]),
     ],
     traits: [
@@ -22,6 +24,8 @@ let package = Package(
         // Hot loops in C, compiled per function for AVX-512, AVX2+FMA and a portable
         // fallback, chosen at run time. No build flags needed.
         .target(name: "AscentKernels"),
+        // Seeded, portable random numbers: shared by the tensor engine and the environments.
+        .target(name: "AscentRandom"),
         .systemLibrary(
             name: "COpenBLAS",
             pkgConfig: "openblas",
@@ -31,17 +35,23 @@ let package = Package(
             name: "AscentTensor",
             dependencies: [
                 "AscentKernels",
+                "AscentRandom",
                 .target(name: "COpenBLAS", condition: .when(traits: ["OpenBLAS"])),
             ]
         ),
+        // Gymnasium-exact environments, vector environments and wrappers. No ML inside.
+        .target(name: "AscentEnvironments", dependencies: ["AscentRandom"]),
         .executableTarget(
             name: "AscentCLI",
             dependencies: [
                 "AscentTensor",
+                "AscentEnvironments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "AscentTensorTests", dependencies: ["AscentTensor"]),
+        .testTarget(name: "AscentTensorTests", dependencies: ["AscentTensor", "AscentRandom"]),
+        .testTarget(name: "AscentEnvironmentsTests", dependencies: ["AscentEnvironments"],
+                    resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import AscentTensor
+@testable import AscentRandom
 
 @Suite("Random generator")
 struct RandomTests {

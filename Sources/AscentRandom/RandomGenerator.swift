@@ -108,6 +108,9 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
         mean + standardDeviation * normal()
     }
 
+    /// Exponential with rate 1 (mean 1): −log(1 − u).
+    public mutating func exponential() -> Double { -PortableMath.log(1 - uniformDouble()) }
+
     /// An index drawn with probability proportional to `weights` (non-negative, not all zero).
     public mutating func categorical<C: Collection>(weights: C) -> Int where C.Element == Float {
         var total = 0.0

@@ -1,0 +1,136 @@
+import Foundation
+
+/// How to build a registered environment: Gymnasium's id, its episode limit and the
+/// constructor options it accepts.
+public struct EnvironmentSpec: Sendable {
+    public let id: String
+    /// Episodes are truncated after this many steps (Gymnasium's `max_episode_steps`); nil for none.
+    public let maxEpisodeSteps: Int?
+    /// The return at which the task counts as solved, if Gymnasium registers one.
+    public let rewardThreshold: Double?
+    /// Constructor options and what they mean.
+    public let options: [String: String]
+    public let summary: String
+    let build: @Sendable (_ options: [String: Double]) throws -> any Environment
+
+    public init(id: String, maxEpisodeSteps: Int?, rewardThreshold: Double? = nil, options: [String: String] = [:],
+                summary: String, build: @escaping @Sendable ([String: Double]) throws -> any Environment) {
+        self.id = id
+        self.maxEpisodeSteps = maxEpisodeSteps
+        self.rewardThreshold = rewardThreshold
+        self.options = options
+        self.summary = summary
+        self.build = build
+    }
+}
+
+/// Gymnasium's `make` and `register`: environments by id, wrapped in their ``TimeLimit``.
+///
+/// ```swift
+/// let env = try Environments.make("Pendulum-v1", options: ["g": 9.81])
+/// ```
+public enum Environments {
+    private final class Table: @unchecked Sendable {
+        let lock = NSLock()
+        var specs: [String: EnvironmentSpec] = Dictionary(uniqueKeysWithValues: Environments.builtIn.map { ($0.id, $0) })
+    }
+    private static let table = Table()
+
+    /// Builds a registered environment. `max_episode_steps` overrides the registered limit
+    /// (0 removes it); other options go to the constructor.
+    public static func make(_ id: String, options: [String: Double] = [:]) throws -> any Environment {
+        guard let spec = spec(id) else { throw EnvironmentError.unknownEnvironment(id: id, closest: closestIDs(to: id)) }
+        var constructorOptions = options
+        let limitOverride = constructorOptions.removeValue(forKey: "max_episode_steps")
+        for (key, value) in constructorOptions {
+            guard spec.options[key] != nil else {
+                throw EnvironmentError.unknownOption(environment: id, name: key, valid: spec.options.keys.sorted() + ["max_episode_steps"])
+            }
+            guard value.isFinite else { throw EnvironmentError.invalidOption(environment: id, name: key, reason: "must be finite, got \(value)") }
+        }
+        let environment = try spec.build(constructorOptions)
+        let limit: Int?
+        if let limitOverride {
+            guard limitOverride >= 0, limitOverride == limitOverride.rounded() else {
+                throw EnvironmentError.invalidOption(environment: id, name: "max_episode_steps", reason: "must be a non-negative integer, got \(limitOverride)")
+            }
+            limit = limitOverride == 0 ? nil : Int(limitOverride)
+        } else {
+            limit = spec.maxEpisodeSteps
+        }
+        guard let limit else { return environment }
+        return try TimeLimit(environment, maxEpisodeSteps: limit)
+    }
+
+    /// Adds a user environment. Ids must be unique.
+    public static func register(_ spec: EnvironmentSpec) throws {
+        table.lock.lock()
+        defer { table.lock.unlock() }
+        guard table.specs[spec.id] == nil else { throw EnvironmentError.duplicateRegistration(id: spec.id) }
+        table.specs[spec.id] = spec
+    }
+
+    public static func spec(_ id: String) -> EnvironmentSpec? {
+        table.lock.lock()
+        defer { table.lock.unlock() }
+        return table.specs[id]
+    }
+
+    /// All registered ids, sorted.
+    public static var ids: [String] {
+        table.lock.lock()
+        defer { table.lock.unlock() }
+        return table.specs.keys.sorted()
+    }
+
+    /// Registered ids nearest to `id` by edit distance (case-insensitive), best first.
+    static func closestIDs(to id: String, limit: Int = 3) -> [String] {
+        let target = Array(id.lowercased())
+        let scored = ids.map { candidate -> (String, Int) in (candidate, editDistance(Array(candidate.lowercased()), target)) }
+        let cutoff = Swift.max(3, target.count / 2)
+        return scored.filter { $0.1 <= cutoff }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(limit).map(\.0)
+    }
+
+    private static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        var previous = Array(0...b.count)
+        for i in 1...Swift.max(a.count, 1) where !a.isEmpty {
+            var current = [i] + [Int](repeating: 0, count: b.count)
+            for j in 1...Swift.max(b.count, 1) where !b.isEmpty {
+                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : previous[b.count]
+    }
+
+    static let builtIn: [EnvironmentSpec] = [
+        EnvironmentSpec(id: "Pendulum-v1", maxEpisodeSteps: 200, options: ["g": "gravitational acceleration (default 10)"],
+                        summary: "swing a pendulum upright and hold it (continuous torque)") { options in
+            try Pendulum(gravity: options["g"] ?? 10)
+        },
+        EnvironmentSpec(id: "CartPole-v1", maxEpisodeSteps: 500, rewardThreshold: 475,
+                        options: ["sutton_barto_reward": "1 for reward 0 per step and -1 on failure (default 0)"],
+                        summary: "balance a pole on a cart (push left or right)") { options in
+            CartPole(suttonBartoReward: (options["sutton_barto_reward"] ?? 0) != 0)
+        },
+        EnvironmentSpec(id: "CartPole-v0", maxEpisodeSteps: 200, rewardThreshold: 195,
+                        options: ["sutton_barto_reward": "1 for reward 0 per step and -1 on failure (default 0)"],
+                        summary: "CartPole with the original 200-step limit") { options in
+            CartPole(suttonBartoReward: (options["sutton_barto_reward"] ?? 0) != 0)
+        },
+        EnvironmentSpec(id: "MountainCarContinuous-v0", maxEpisodeSteps: 999, rewardThreshold: 90,
+                        options: ["goal_velocity": "velocity needed at the goal (default 0)"],
+                        summary: "drive an under-powered car up a hill (continuous force)") { options in
+            MountainCar(continuous: true, goalVelocity: options["goal_velocity"] ?? 0)
+        },
+        EnvironmentSpec(id: "MountainCar-v0", maxEpisodeSteps: 200, rewardThreshold: -110,
+                        options: ["goal_velocity": "velocity needed at the goal (default 0)"],
+                        summary: "drive an under-powered car up a hill (push left, none, right)") { options in
+            MountainCar(continuous: false, goalVelocity: options["goal_velocity"] ?? 0)
+        },
+        EnvironmentSpec(id: "Acrobot-v1", maxEpisodeSteps: 500, rewardThreshold: -100,
+                        summary: "swing the tip of a two-link chain above a line (torque -1, 0, +1)") { _ in
+            Acrobot()
+        },
+    ]
+}
