@@ -6,7 +6,7 @@ import PackageDescription
 //   AscentRandom  <-  AscentEnvironments (no ML): the second foundation; RL builds on both.
 let package = Package(
     name: "Ascent",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "AscentRandom", targets: ["AscentRandom"]),
         .library(name: "AscentTensor", targets: ["AscentTensor"]),

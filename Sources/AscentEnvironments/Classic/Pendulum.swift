@@ -1,70 +1,112 @@
+import AscentRandom
 import Foundation
 
 /// Pendulum-v1: swing a pendulum up and balance it, with limited torque.
+public typealias Pendulum = ClassicEnvironment<PendulumDynamics>
+
+extension ClassicEnvironment where Dynamics == PendulumDynamics {
+    /// A Pendulum with gravity `g` (Gymnasium's constructor argument, default 10).
+    public convenience init(gravity: Double = 10) throws {
+        var dynamics = PendulumDynamics()
+        try dynamics.setValidated("gravity", to: gravity)
+        self.init(dynamics)
+    }
+}
+
+/// Gymnasium's Pendulum-v1 physics, exactly.
 ///
-/// Exactly Gymnasium's dynamics: state (θ, θ̇) in Double with θ = 0 upright, torque
-/// u = clip(a, −2, 2) (a Float, as Gymnasium's float32 action), reward
-/// −(norm(θ)² + 0.1 θ̇² + 0.001 u²) from the pre-step state, semi-implicit Euler
-/// θ̇′ = clip(θ̇ + (3g/2l · sin θ + 3/(ml²) · u) dt, ±8), θ′ = θ + θ̇′ dt.
-/// Observation [cos θ, sin θ, θ̇] as Float. Never terminates (200-step limit in the registry).
-public final class Pendulum: ClassicEnvironment {
+/// State (θ, θ̇) in Double, θ = 0 upright, counter-clockwise positive, θ not wrapped.
+/// Torque u = clip(a, −max_torque, max_torque) as a Float (Gymnasium's float32 action);
+/// reward −(norm(θ)² + 0.1 θ̇² + 0.001 u²) from the pre-step state, where norm is a floor
+/// modulo into [−π, π); semi-implicit Euler θ̇′ = clip(θ̇ + (3g/2l · sin θ + 3/(ml²) · u) dt, ±8),
+/// θ′ = θ + θ̇′ dt. The products with u are computed in Float, as NumPy ≥ 2 does for a float32
+/// action. Observation [cos θ, sin θ, θ̇] as Float. Never terminates.
+public struct PendulumDynamics: ClassicDynamics {
+    public struct State: Sendable, Equatable {
+        public var theta: Double
+        public var thetaDot: Double
+        /// The last applied (clipped) torque, for drawing.
+        public var torque: Float = 0
+
+        public init(theta: Double, thetaDot: Double) {
+            self.theta = theta
+            self.thetaDot = thetaDot
+        }
+    }
+
     public static let maxSpeed = 8.0
-    public private(set) var theta = 0.0
-    public private(set) var thetaDot = 0.0
-    public private(set) var lastTorque: Float = 0
+    public var gravity = 10.0, mass = 1.0, length = 1.0, maxTorque = 2.0, dt = 0.05
 
-    // Cached physical parameters (hot loop).
-    private var g = 10.0, mass = 1.0, length = 1.0, maxTorque: Float = 2, dt = 0.05
+    public init() {}
 
-    public init(gravity: Double = 10) throws {
-        super.init(
-            name: "Pendulum-v1",
-            observationSpace: .box(.init(low: [-1, -1, -8], high: [1, 1, 8])),
-            actionSpace: .box(.init(low: [-2], high: [2])),
-            resetOptionNames: ["x_init", "y_init"],
-            physicalParameters: [
-                .init(name: "mass", nominal: 1, description: "pendulum mass m (kg)"),
-                .init(name: "length", nominal: 1, description: "pendulum length l (m)"),
-                .init(name: "gravity", nominal: 10, description: "gravitational acceleration g (m/s²)"),
-                .init(name: "max_torque", nominal: 2, description: "torque limit (N·m); the action is clipped to it"),
-                .init(name: "dt", nominal: 0.05, description: "time step (s)"),
-            ])
-        try setPhysicalParameter("gravity", to: gravity)
+    public var name: String { "Pendulum-v1" }
+    public var observationSpace: Space { .box(.init(low: [-1, -1, -8], high: [1, 1, 8])) }
+    /// Fixed at the nominal ±2 even when `max_torque` is randomised: the policy's output range stays put.
+    public var actionSpace: Space { .box(.init(low: [-2], high: [2])) }
+    public var resetOptionNames: [String] { ["x_init", "y_init"] }
+    public var parameters: [PhysicalParameter] {
+        [.init(name: "mass", nominal: 1, description: "pendulum mass m (kg)"),
+         .init(name: "length", nominal: 1, description: "pendulum length l (m)"),
+         .init(name: "gravity", nominal: 10, description: "gravitational acceleration g (m/s²)"),
+         .init(name: "max_torque", nominal: 2, description: "torque limit (N·m); actions are clipped to it"),
+         .init(name: "dt", nominal: 0.05, description: "time step (s)")]
     }
 
-    public override func parametersDidChange() {
-        g = parameter("gravity"); mass = parameter("mass"); length = parameter("length")
-        maxTorque = Float(parameter("max_torque")); dt = parameter("dt")
+    public subscript(parameter name: String) -> Double {
+        get {
+            switch name {
+            case "mass": mass
+            case "length": length
+            case "gravity": gravity
+            case "max_torque": maxTorque
+            default: dt
+            }
+        }
+        set {
+            switch name {
+            case "mass": mass = newValue
+            case "length": length = newValue
+            case "gravity": gravity = newValue
+            case "max_torque": maxTorque = newValue
+            default: dt = newValue
+            }
+        }
     }
 
-    /// Sets the state directly (golden tests, demonstrations).
-    public func setState(theta: Double, thetaDot: Double) {
-        self.theta = theta
-        self.thetaDot = thetaDot
-    }
-
-    public override func resetState(options: ResetOptions) throws -> [Float] {
-        // Symmetric bounds: θ ~ U(−x_init, x_init), θ̇ ~ U(−y_init, y_init).
+    /// θ ~ U(−x_init, x_init), θ̇ ~ U(−y_init, y_init) (defaults π and 1), drawn in that order.
+    public func reset(options: ResetOptions, generator: inout RandomGenerator) throws -> State {
         let x = options["x_init"] ?? Double.pi, y = options["y_init"] ?? 1
-        theta = -x + 2 * x * generator.uniformDouble()
-        thetaDot = -y + 2 * y * generator.uniformDouble()
-        return observation
+        let theta = -x + 2 * x * generator.uniformDouble()
+        return State(theta: theta, thetaDot: -y + 2 * y * generator.uniformDouble())
     }
 
-    public override func advance(_ action: [Float]) -> Step {
-        let u = Swift.min(Swift.max(action[0], -maxTorque), maxTorque)
-        lastTorque = u
-        let angle = Pendulum.normalizeAngle(theta)
-        // Float products where Gymnasium's float32 action makes NumPy compute in float32.
-        let cost = angle * angle + 0.1 * thetaDot * thetaDot + Double(Float(0.001) * (u * u))
-        var newThetaDot = thetaDot + (3 * g / (2 * length) * sin(theta) + Double(Float(3.0 / (mass * length * length)) * u)) * dt
-        newThetaDot = Swift.min(Swift.max(newThetaDot, -Pendulum.maxSpeed), Pendulum.maxSpeed)
-        theta = theta + newThetaDot * dt
-        thetaDot = newThetaDot
-        return Step(observation: observation, reward: -cost, terminated: false)
+    @inline(__always)
+    public func step(_ state: inout State, action: UnsafeBufferPointer<Float>) -> (reward: Double, terminated: Bool) {
+        let limit = Float(maxTorque)
+        let u = Swift.min(Swift.max(action[0], -limit), limit)
+        let angle = PendulumDynamics.normalizeAngle(state.theta)
+        // `pow` where Gymnasium writes `x ** 2` on float64 (NumPy calls libm's pow), for bit equality.
+        let cost = pow(angle, 2) + 0.1 * pow(state.thetaDot, 2) + Double(Float(0.001) * (u * u))
+        var thetaDot = state.thetaDot
+            + (3 * gravity / (2 * length) * sin(state.theta) + Double(Float(3.0 / (mass * length * length)) * u)) * dt
+        thetaDot = Swift.min(Swift.max(thetaDot, -PendulumDynamics.maxSpeed), PendulumDynamics.maxSpeed)
+        state.theta = state.theta + thetaDot * dt
+        state.thetaDot = thetaDot
+        state.torque = u
+        return (-cost, false)
     }
 
-    public var observation: [Float] { [Float(cos(theta)), Float(sin(theta)), Float(thetaDot)] }
+    @inline(__always)
+    public func observe(_ state: State, into observation: UnsafeMutableBufferPointer<Float>) {
+        observation[0] = Float(cos(state.theta))
+        observation[1] = Float(sin(state.theta))
+        observation[2] = Float(state.thetaDot)
+    }
+
+    public func render(_ state: State) -> RenderFrame {
+        RenderFrame(kind: "pendulum", values: ["theta": state.theta, "theta_dot": state.thetaDot, "torque": Double(state.torque),
+                                               "length": length, "max_torque": maxTorque])
+    }
 
     /// ((x + π) mod 2π) − π with a floor modulo (NumPy's `%`), giving [−π, π).
     @inline(__always)
@@ -72,10 +114,5 @@ public final class Pendulum: ClassicEnvironment {
         var m = fmod(x + Double.pi, 2 * Double.pi)
         if m < 0 { m += 2 * Double.pi }
         return m - Double.pi
-    }
-
-    public override func render() -> RenderFrame {
-        RenderFrame(kind: "pendulum", values: ["theta": theta, "theta_dot": thetaDot, "torque": Double(lastTorque),
-                                               "length": length, "max_torque": Double(maxTorque)])
     }
 }

@@ -12,16 +12,45 @@ public struct EnvironmentSpec: Sendable {
     public let options: [String: String]
     public let summary: String
     let build: @Sendable (_ options: [String: Double]) throws -> any Environment
+    /// A native batched implementation, for built-in environments: (options, count, time limit).
+    let buildNative: (@Sendable (_ options: [String: Double], _ count: Int, _ maxEpisodeSteps: Int?) throws -> any VectorEnvironment)?
 
     public init(id: String, maxEpisodeSteps: Int?, rewardThreshold: Double? = nil, options: [String: String] = [:],
                 summary: String, build: @escaping @Sendable ([String: Double]) throws -> any Environment) {
+        self.init(id: id, maxEpisodeSteps: maxEpisodeSteps, rewardThreshold: rewardThreshold, options: options,
+                  summary: summary, build: build, buildNative: nil)
+    }
+
+    init(id: String, maxEpisodeSteps: Int?, rewardThreshold: Double? = nil, options: [String: String] = [:], summary: String,
+         build: @escaping @Sendable ([String: Double]) throws -> any Environment,
+         buildNative: (@Sendable ([String: Double], Int, Int?) throws -> any VectorEnvironment)?) {
         self.id = id
         self.maxEpisodeSteps = maxEpisodeSteps
         self.rewardThreshold = rewardThreshold
         self.options = options
         self.summary = summary
         self.build = build
+        self.buildNative = buildNative
     }
+
+    /// A spec for a built-in environment: one dynamics value serves the single and the native vector versions.
+    static func classic<D: ClassicDynamics>(id: String, maxEpisodeSteps: Int, rewardThreshold: Double? = nil,
+                                             options: [String: String] = [:], summary: String,
+                                             dynamics: @escaping @Sendable ([String: Double]) throws -> D) -> EnvironmentSpec {
+        EnvironmentSpec(id: id, maxEpisodeSteps: maxEpisodeSteps, rewardThreshold: rewardThreshold, options: options, summary: summary,
+                        build: { ClassicEnvironment(try dynamics($0)) },
+                        buildNative: { try NativeVectorEnvironment(try dynamics($0), count: $1, maxEpisodeSteps: $2) })
+    }
+}
+
+/// How ``Environments/makeVector(_:count:options:mode:)`` runs the copies.
+public enum VectorMode: Sendable, Equatable {
+    /// The built-in environment's batched implementation (fastest; built-in ids only).
+    case native
+    /// Separate environments stepped one after another.
+    case serial
+    /// Separate environments split across this many threads.
+    case threaded(Int)
 }
 
 /// Gymnasium's `make` and `register`: environments by id, wrapped in their ``TimeLimit``.
@@ -41,25 +70,50 @@ public enum Environments {
     public static func make(_ id: String, options: [String: Double] = [:]) throws -> any Environment {
         guard let spec = spec(id) else { throw EnvironmentError.unknownEnvironment(id: id, closest: closestIDs(to: id)) }
         var constructorOptions = options
-        let limitOverride = constructorOptions.removeValue(forKey: "max_episode_steps")
-        for (key, value) in constructorOptions {
-            guard spec.options[key] != nil else {
-                throw EnvironmentError.unknownOption(environment: id, name: key, valid: spec.options.keys.sorted() + ["max_episode_steps"])
-            }
-            guard value.isFinite else { throw EnvironmentError.invalidOption(environment: id, name: key, reason: "must be finite, got \(value)") }
-        }
+        let limit = try timeLimit(for: spec, override: constructorOptions.removeValue(forKey: "max_episode_steps"))
+        try validate(constructorOptions, for: spec)
         let environment = try spec.build(constructorOptions)
-        let limit: Int?
-        if let limitOverride {
-            guard limitOverride >= 0, limitOverride == limitOverride.rounded() else {
-                throw EnvironmentError.invalidOption(environment: id, name: "max_episode_steps", reason: "must be a non-negative integer, got \(limitOverride)")
-            }
-            limit = limitOverride == 0 ? nil : Int(limitOverride)
-        } else {
-            limit = spec.maxEpisodeSteps
-        }
         guard let limit else { return environment }
         return try TimeLimit(environment, maxEpisodeSteps: limit)
+    }
+
+    /// `count` copies of a registered environment behind one ``VectorEnvironment``, each with
+    /// the registered time limit. `.native` needs a built-in id.
+    public static func makeVector(_ id: String, count: Int, options: [String: Double] = [:],
+                                  mode: VectorMode = .native) throws -> any VectorEnvironment {
+        guard count > 0 else { throw EnvironmentError.invalidConfiguration("the number of environments must be positive, got \(count)") }
+        switch mode {
+        case .native:
+            guard let spec = spec(id) else { throw EnvironmentError.unknownEnvironment(id: id, closest: closestIDs(to: id)) }
+            guard let buildNative = spec.buildNative else {
+                throw EnvironmentError.invalidConfiguration("\(id) has no native vector implementation; use the serial or threaded mode")
+            }
+            var constructorOptions = options
+            let limit = try timeLimit(for: spec, override: constructorOptions.removeValue(forKey: "max_episode_steps"))
+            try validate(constructorOptions, for: spec)
+            return try buildNative(constructorOptions, count, limit)
+        case .serial:
+            return try SyncVectorEnvironment((0..<count).map { _ in try make(id, options: options) })
+        case .threaded(let threads):
+            return try ThreadedVectorEnvironment((0..<count).map { _ in try make(id, options: options) }, threads: threads)
+        }
+    }
+
+    private static func validate(_ options: [String: Double], for spec: EnvironmentSpec) throws {
+        for (key, value) in options {
+            guard spec.options[key] != nil else {
+                throw EnvironmentError.unknownOption(environment: spec.id, name: key, valid: spec.options.keys.sorted() + ["max_episode_steps"])
+            }
+            guard value.isFinite else { throw EnvironmentError.invalidOption(environment: spec.id, name: key, reason: "must be finite, got \(value)") }
+        }
+    }
+
+    private static func timeLimit(for spec: EnvironmentSpec, override: Double?) throws -> Int? {
+        guard let override else { return spec.maxEpisodeSteps }
+        guard override >= 0, override == override.rounded() else {
+            throw EnvironmentError.invalidOption(environment: spec.id, name: "max_episode_steps", reason: "must be a non-negative integer, got \(override)")
+        }
+        return override == 0 ? nil : Int(override)
     }
 
     /// Adds a user environment. Ids must be unique.
@@ -104,33 +158,39 @@ public enum Environments {
     }
 
     static let builtIn: [EnvironmentSpec] = [
-        EnvironmentSpec(id: "Pendulum-v1", maxEpisodeSteps: 200, options: ["g": "gravitational acceleration (default 10)"],
-                        summary: "swing a pendulum upright and hold it (continuous torque)") { options in
-            try Pendulum(gravity: options["g"] ?? 10)
+        .classic(id: "Pendulum-v1", maxEpisodeSteps: 200, options: ["g": "gravitational acceleration (default 10)"],
+                 summary: "swing a pendulum upright and hold it (continuous torque)") { options in
+            var dynamics = PendulumDynamics()
+            try dynamics.setValidated("gravity", to: options["g"] ?? 10)
+            return dynamics
         },
-        EnvironmentSpec(id: "CartPole-v1", maxEpisodeSteps: 500, rewardThreshold: 475,
-                        options: ["sutton_barto_reward": "1 for reward 0 per step and -1 on failure (default 0)"],
-                        summary: "balance a pole on a cart (push left or right)") { options in
-            CartPole(suttonBartoReward: (options["sutton_barto_reward"] ?? 0) != 0)
+        .classic(id: "CartPole-v1", maxEpisodeSteps: 500, rewardThreshold: 475,
+                 options: ["sutton_barto_reward": "1 for reward 0 per step and -1 on failure (default 0)"],
+                 summary: "balance a pole on a cart (push left or right)") { options in
+            var dynamics = CartPoleDynamics()
+            dynamics.suttonBartoReward = (options["sutton_barto_reward"] ?? 0) != 0
+            return dynamics
         },
-        EnvironmentSpec(id: "CartPole-v0", maxEpisodeSteps: 200, rewardThreshold: 195,
-                        options: ["sutton_barto_reward": "1 for reward 0 per step and -1 on failure (default 0)"],
-                        summary: "CartPole with the original 200-step limit") { options in
-            CartPole(suttonBartoReward: (options["sutton_barto_reward"] ?? 0) != 0)
+        .classic(id: "CartPole-v0", maxEpisodeSteps: 200, rewardThreshold: 195,
+                 options: ["sutton_barto_reward": "1 for reward 0 per step and -1 on failure (default 0)"],
+                 summary: "CartPole with the original 200-step limit") { options in
+            var dynamics = CartPoleDynamics()
+            dynamics.suttonBartoReward = (options["sutton_barto_reward"] ?? 0) != 0
+            return dynamics
         },
-        EnvironmentSpec(id: "MountainCarContinuous-v0", maxEpisodeSteps: 999, rewardThreshold: 90,
-                        options: ["goal_velocity": "velocity needed at the goal (default 0)"],
-                        summary: "drive an under-powered car up a hill (continuous force)") { options in
-            MountainCar(continuous: true, goalVelocity: options["goal_velocity"] ?? 0)
+        .classic(id: "MountainCarContinuous-v0", maxEpisodeSteps: 999, rewardThreshold: 90,
+                 options: ["goal_velocity": "velocity needed at the goal (default 0)"],
+                 summary: "drive an under-powered car up a hill (continuous force)") { options in
+            MountainCarDynamics(continuous: true, goalVelocity: options["goal_velocity"] ?? 0)
         },
-        EnvironmentSpec(id: "MountainCar-v0", maxEpisodeSteps: 200, rewardThreshold: -110,
-                        options: ["goal_velocity": "velocity needed at the goal (default 0)"],
-                        summary: "drive an under-powered car up a hill (push left, none, right)") { options in
-            MountainCar(continuous: false, goalVelocity: options["goal_velocity"] ?? 0)
+        .classic(id: "MountainCar-v0", maxEpisodeSteps: 200, rewardThreshold: -110,
+                 options: ["goal_velocity": "velocity needed at the goal (default 0)"],
+                 summary: "drive an under-powered car up a hill (push left, none, right)") { options in
+            MountainCarDynamics(continuous: false, goalVelocity: options["goal_velocity"] ?? 0)
         },
-        EnvironmentSpec(id: "Acrobot-v1", maxEpisodeSteps: 500, rewardThreshold: -100,
-                        summary: "swing the tip of a two-link chain above a line (torque -1, 0, +1)") { _ in
-            Acrobot()
+        .classic(id: "Acrobot-v1", maxEpisodeSteps: 500, rewardThreshold: -100,
+                 summary: "swing the tip of a two-link chain above a line (torque -1, 0, +1)") { _ in
+            AcrobotDynamics()
         },
     ]
 }

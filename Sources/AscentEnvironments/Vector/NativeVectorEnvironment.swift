@@ -1,0 +1,102 @@
+import AscentRandom
+
+/// Many copies of a built-in environment stepped in one tight loop over contiguous state,
+/// with the time limit and episode statistics built in. The physics is the same
+/// ``ClassicDynamics`` code the single environments run, so results match them exactly.
+///
+/// Autoreset follows ``VectorEnvironment``: same step, true final observations kept.
+public final class NativeVectorEnvironment<Dynamics: ClassicDynamics>: VectorEnvironment {
+    public private(set) var dynamics: Dynamics
+    public let count: Int
+    /// Episodes are truncated after this many steps (nil: never).
+    public let maxEpisodeSteps: Int?
+    public let observationSpace: Space
+    public let actionSpace: Space
+    private var states: [Dynamics.State]
+    private var generators: [RandomGenerator]
+    private var elapsed: [Int]
+    private var tally: EpisodeTally
+    private let observationSize: Int, actionSize: Int
+    private var resetOptions: ResetOptions = [:]
+
+    public init(_ dynamics: Dynamics, count: Int, maxEpisodeSteps: Int?) throws {
+        guard count > 0 else { throw EnvironmentError.invalidConfiguration("a vector environment needs at least one environment, got \(count)") }
+        if let maxEpisodeSteps, maxEpisodeSteps <= 0 {
+            throw EnvironmentError.invalidConfiguration("max_episode_steps must be positive, got \(maxEpisodeSteps)")
+        }
+        self.dynamics = dynamics
+        self.count = count
+        self.maxEpisodeSteps = maxEpisodeSteps
+        observationSpace = dynamics.observationSpace
+        actionSpace = dynamics.actionSpace
+        observationSize = observationSpace.flatCount
+        actionSize = actionSpace.flatCount
+        let seed = UInt64.random(in: 0...UInt64.max)
+        generators = (0..<count).map { RandomGenerator(seed: seed &+ UInt64($0), stream: dynamics.name) }
+        var scratch = generators[0]
+        let placeholder = try dynamics.reset(options: [:], generator: &scratch)
+        states = [Dynamics.State](repeating: placeholder, count: count)
+        elapsed = [Int](repeating: 0, count: count)
+        tally = EpisodeTally(count: count)
+    }
+
+    public var name: String { dynamics.name }
+
+    /// Changes a physical parameter of every sub-environment.
+    public func setPhysicalParameter(_ name: String, to value: Double) throws { try dynamics.setValidated(name, to: value) }
+
+    /// Resets every sub-environment (sub-environment i seeded with `seed + i`). `options`
+    /// also apply to later automatic resets.
+    public func reset(seed: UInt64?, options: ResetOptions) throws -> [Float] {
+        try dynamics.validate(options: options)
+        resetOptions = options
+        if let seed { generators = (0..<count).map { RandomGenerator(seed: seed &+ UInt64($0), stream: dynamics.name) } }
+        var observations = [Float](repeating: 0, count: count * observationSize)
+        try observations.withUnsafeMutableBufferPointer { out in
+            for i in 0..<count {
+                states[i] = try dynamics.reset(options: options, generator: &generators[i])
+                dynamics.observe(states[i], into: UnsafeMutableBufferPointer(rebasing: out[(i * observationSize)..<((i + 1) * observationSize)]))
+            }
+        }
+        elapsed = [Int](repeating: 0, count: count)
+        tally = EpisodeTally(count: count)
+        return observations
+    }
+
+    public func reset(seed: UInt64?) throws -> [Float] { try reset(seed: seed, options: resetOptions) }
+
+    public func step(_ actions: [Float]) throws -> VectorStep {
+        guard actions.count == count * actionSize else {
+            throw EnvironmentError.invalidAction(environment: name, reason: "expected \(count) × \(actionSize) = \(count * actionSize) values, got \(actions.count)")
+        }
+        var result = VectorStep(count: count, observationSize: observationSize)
+        let (obsSize, actSize) = (observationSize, actionSize)
+        try actions.withUnsafeBufferPointer { allActions in
+            try result.observations.withUnsafeMutableBufferPointer { observations in
+                for i in 0..<count {
+                    let action = UnsafeBufferPointer(rebasing: allActions[(i * actSize)..<((i + 1) * actSize)])
+                    try dynamics.validate(action)
+                    let (reward, terminated) = dynamics.step(&states[i], action: action)
+                    elapsed[i] += 1
+                    let truncated = maxEpisodeSteps.map { elapsed[i] >= $0 } == true  // as Gymnasium's TimeLimit, even if terminated
+                    let slot = UnsafeMutableBufferPointer(rebasing: observations[(i * obsSize)..<((i + 1) * obsSize)])
+                    dynamics.observe(states[i], into: slot)
+                    result.rewards[i] = reward
+                    result.terminated[i] = terminated
+                    result.truncated[i] = truncated
+                    if let episode = tally.record(i, reward: reward, done: terminated || truncated) {
+                        result.infos[i] = episode
+                        result.finalObservations[i] = Array(slot)
+                        states[i] = try dynamics.reset(options: resetOptions, generator: &generators[i])
+                        elapsed[i] = 0
+                        dynamics.observe(states[i], into: slot)
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// The current state of sub-environment `index`, for drawing.
+    public func render(_ index: Int) -> RenderFrame { dynamics.render(states[index]) }
+}

@@ -1,0 +1,73 @@
+/// Several copies of an environment stepped together, with results in contiguous
+/// buffers ready for a network (structure of arrays).
+///
+/// **Autoreset (same step).** When sub-environment `i` ends (terminated or truncated) during
+/// `step`, it is reset immediately: `observations` holds the first observation of its next
+/// episode, `finalObservations[i]` holds the true last observation of the episode that
+/// ended (bootstrap from it on truncation), and `infos[i]` holds `episode_return` and
+/// `episode_length`. This is Gymnasium's `AutoresetMode.SAME_STEP` and Stable-Baselines3's
+/// convention. Sub-environment `i` is seeded with `seed + i` by `reset(seed:)`; later resets
+/// continue each one's stream.
+public protocol VectorEnvironment: AnyObject {
+    /// Number of sub-environments.
+    var count: Int { get }
+    /// A single sub-environment's spaces.
+    var observationSpace: Space { get }
+    var actionSpace: Space { get }
+    var name: String { get }
+    /// Resets every sub-environment; returns `count × observationSize` values.
+    func reset(seed: UInt64?) throws -> [Float]
+    /// Steps every sub-environment with `count × actionSize` values (row i for sub-environment i).
+    func step(_ actions: [Float]) throws -> VectorStep
+}
+
+extension VectorEnvironment {
+    public var observationSize: Int { observationSpace.flatCount }
+    public var actionSize: Int { actionSpace.flatCount }
+}
+
+/// The outcome of one step of every sub-environment.
+public struct VectorStep: Sendable {
+    /// `count × observationSize`, row-major; already the next episode's first observation where one ended.
+    public var observations: [Float]
+    public var rewards: [Double]
+    public var terminated: [Bool]
+    public var truncated: [Bool]
+    /// The last observation of each episode that ended this step (nil elsewhere).
+    public var finalObservations: [[Float]?]
+    /// Per sub-environment; `episode_return`/`episode_length` where an episode ended.
+    public var infos: [Info]
+
+    init(count: Int, observationSize: Int) {
+        observations = [Float](repeating: 0, count: count * observationSize)
+        rewards = [Double](repeating: 0, count: count)
+        terminated = [Bool](repeating: false, count: count)
+        truncated = [Bool](repeating: false, count: count)
+        finalObservations = [[Float]?](repeating: nil, count: count)
+        infos = [Info](repeating: [:], count: count)
+    }
+
+    /// Sub-environments whose episode ended this step.
+    public var doneIndices: [Int] { (0..<rewards.count).filter { terminated[$0] || truncated[$0] } }
+}
+
+/// Tracks each slot's running episode return and length for the `episode_*` infos.
+struct EpisodeTally {
+    var returns: [Double]
+    var lengths: [Int]
+
+    init(count: Int) {
+        returns = [Double](repeating: 0, count: count)
+        lengths = [Int](repeating: 0, count: count)
+    }
+
+    /// Adds a reward; on episode end returns the finished episode's info and restarts the tally.
+    @inline(__always)
+    mutating func record(_ slot: Int, reward: Double, done: Bool) -> Info? {
+        returns[slot] += reward
+        lengths[slot] += 1
+        guard done else { return nil }
+        defer { returns[slot] = 0; lengths[slot] = 0 }
+        return ["episode_return": returns[slot], "episode_length": Double(lengths[slot])]
+    }
+}
