@@ -23,14 +23,21 @@ extension ClassicEnvironment where Dynamics == PendulumDynamics {
 /// action. Observation [cos θ, sin θ, θ̇] as Float. Never terminates.
 public struct PendulumDynamics: ClassicDynamics {
     public struct State: Sendable, Equatable {
-        public var theta: Double
+        /// The angle; its sine and cosine are cached on every change (each step needs sin θ
+        /// for the dynamics and both for the observation: two libm calls instead of three).
+        public var theta: Double {
+            didSet { (sinTheta, cosTheta) = (sin(theta), cos(theta)) }
+        }
         public var thetaDot: Double
         /// The last applied (clipped) torque, for drawing.
         public var torque: Float = 0
+        public private(set) var sinTheta: Double
+        public private(set) var cosTheta: Double
 
         public init(theta: Double, thetaDot: Double) {
             self.theta = theta
             self.thetaDot = thetaDot
+            (sinTheta, cosTheta) = (sin(theta), cos(theta))
         }
     }
 
@@ -88,7 +95,7 @@ public struct PendulumDynamics: ClassicDynamics {
         // `pow` where Gymnasium writes `x ** 2` on float64 (NumPy calls libm's pow), for bit equality.
         let cost = pow(angle, 2) + 0.1 * pow(state.thetaDot, 2) + Double(Float(0.001) * (u * u))
         var thetaDot = state.thetaDot
-            + (3 * gravity / (2 * length) * sin(state.theta) + Double(Float(3.0 / (mass * length * length)) * u)) * dt
+            + (3 * gravity / (2 * length) * state.sinTheta + Double(Float(3.0 / (mass * length * length)) * u)) * dt
         thetaDot = Swift.min(Swift.max(thetaDot, -PendulumDynamics.maxSpeed), PendulumDynamics.maxSpeed)
         state.theta = state.theta + thetaDot * dt
         state.thetaDot = thetaDot
@@ -98,8 +105,8 @@ public struct PendulumDynamics: ClassicDynamics {
 
     @inline(__always)
     public func observe(_ state: State, into observation: UnsafeMutableBufferPointer<Float>) {
-        observation[0] = Float(cos(state.theta))
-        observation[1] = Float(sin(state.theta))
+        observation[0] = Float(state.cosTheta)
+        observation[1] = Float(state.sinTheta)
         observation[2] = Float(state.thetaDot)
     }
 
@@ -111,7 +118,10 @@ public struct PendulumDynamics: ClassicDynamics {
     /// ((x + π) mod 2π) − π with a floor modulo (NumPy's `%`), giving [−π, π).
     @inline(__always)
     public static func normalizeAngle(_ x: Double) -> Double {
-        var m = fmod(x + Double.pi, 2 * Double.pi)
+        let shifted = x + Double.pi
+        // fmod returns its argument unchanged when it is already in [0, 2π): skip the call.
+        if shifted >= 0 && shifted < 2 * Double.pi { return shifted - Double.pi }
+        var m = fmod(shifted, 2 * Double.pi)
         if m < 0 { m += 2 * Double.pi }
         return m - Double.pi
     }

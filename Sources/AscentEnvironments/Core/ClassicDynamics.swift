@@ -36,22 +36,8 @@ extension ClassicDynamics {
         return (lo, hi)
     }
 
-    /// Checks an action: right size, finite, and for a Discrete space an integer in range.
-    /// Out-of-range Box actions are allowed: each environment clips them as Gymnasium does.
-    func validate(_ action: UnsafeBufferPointer<Float>) throws {
-        guard action.count == actionSpace.flatCount else {
-            throw EnvironmentError.invalidAction(environment: name, reason: "expected \(actionSpace.flatCount) value(s) for \(actionSpace), got \(action.count)")
-        }
-        for (i, value) in action.enumerated() where !value.isFinite {
-            throw EnvironmentError.invalidAction(environment: name, reason: "element \(i) is \(value); actions must be finite")
-        }
-        if case .discrete(let count, let start) = actionSpace {
-            let v = action[0]
-            guard v == v.rounded(), v >= Float(start), v < Float(start + count) else {
-                throw EnvironmentError.invalidAction(environment: name, reason: "\(v) is not an integer in \(start)..<\(start + count) (\(actionSpace))")
-            }
-        }
-    }
+    /// The action checker for this dynamics' action space (build once, use every step).
+    var actionCheck: ActionCheck { ActionCheck(environment: name, space: actionSpace) }
 
     /// Checks reset options: known names, finite values.
     func validate(options: ResetOptions) throws {
@@ -73,5 +59,38 @@ extension ClassicDynamics {
                                                     reason: "must be finite and greater than \(spec.minimumExclusive), got \(value)")
         }
         self[parameter: parameterName] = value
+    }
+}
+
+/// Validates actions for one action space without rebuilding the space every step:
+/// right size, finite, and for a Discrete space an integer in range. Out-of-range Box
+/// actions pass: each environment clips them as Gymnasium does.
+struct ActionCheck: Sendable {
+    let environment: String
+    let space: Space
+    let count: Int
+    let discreteRange: Range<Int>?
+
+    init(environment: String, space: Space) {
+        self.environment = environment
+        self.space = space
+        count = space.flatCount
+        if case .discrete(let n, let start) = space { discreteRange = start..<(start + n) } else { discreteRange = nil }
+    }
+
+    @inline(__always)
+    func validate(_ action: UnsafeBufferPointer<Float>) throws {
+        guard action.count == count else {
+            throw EnvironmentError.invalidAction(environment: environment, reason: "expected \(count) value(s) for \(space), got \(action.count)")
+        }
+        for i in 0..<count where !action[i].isFinite {
+            throw EnvironmentError.invalidAction(environment: environment, reason: "element \(i) is \(action[i]); actions must be finite")
+        }
+        if let range = discreteRange {
+            let v = action[0]
+            guard v == v.rounded(), v >= Float(range.lowerBound), v < Float(range.upperBound) else {
+                throw EnvironmentError.invalidAction(environment: environment, reason: "\(v) is not an integer in \(range.lowerBound)..<\(range.upperBound) (\(space))")
+            }
+        }
     }
 }

@@ -11,10 +11,12 @@ public final class ClassicEnvironment<Dynamics: ClassicDynamics>: PhysicallyPara
     public var generator: RandomGenerator
     private var ended = false
     private let observationSize: Int
+    private let actionCheck: ActionCheck
 
     public init(_ dynamics: Dynamics) {
         self.dynamics = dynamics
         observationSize = dynamics.observationSpace.flatCount
+        actionCheck = dynamics.actionCheck
         // Unseeded environments draw a seed from the system, as Gymnasium does.
         generator = RandomGenerator(seed: UInt64.random(in: 0...UInt64.max), stream: dynamics.name)
     }
@@ -33,11 +35,15 @@ public final class ClassicEnvironment<Dynamics: ClassicDynamics>: PhysicallyPara
         return (observation(of: start), [:])
     }
 
+    @_specialize(where Dynamics == PendulumDynamics)
+    @_specialize(where Dynamics == CartPoleDynamics)
+    @_specialize(where Dynamics == MountainCarDynamics)
+    @_specialize(where Dynamics == AcrobotDynamics)
     public func step(_ action: [Float]) throws -> Step {
         guard var current = state else { throw EnvironmentError.stepBeforeReset(environment: name) }
         if ended { throw EnvironmentError.stepAfterEpisodeEnd(environment: name) }
         let (reward, terminated) = try action.withUnsafeBufferPointer { buffer in
-            try dynamics.validate(buffer)
+            try actionCheck.validate(buffer)
             return dynamics.step(&current, action: buffer)
         }
         state = current

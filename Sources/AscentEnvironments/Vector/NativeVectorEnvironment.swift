@@ -17,6 +17,7 @@ public final class NativeVectorEnvironment<Dynamics: ClassicDynamics>: VectorEnv
     private var elapsed: [Int]
     private var tally: EpisodeTally
     private let observationSize: Int, actionSize: Int
+    private let actionCheck: ActionCheck
     private var resetOptions: ResetOptions = [:]
 
     public init(_ dynamics: Dynamics, count: Int, maxEpisodeSteps: Int?) throws {
@@ -31,6 +32,7 @@ public final class NativeVectorEnvironment<Dynamics: ClassicDynamics>: VectorEnv
         actionSpace = dynamics.actionSpace
         observationSize = observationSpace.flatCount
         actionSize = actionSpace.flatCount
+        actionCheck = dynamics.actionCheck
         let seed = UInt64.random(in: 0...UInt64.max)
         generators = (0..<count).map { RandomGenerator(seed: seed &+ UInt64($0), stream: dynamics.name) }
         var scratch = generators[0]
@@ -65,31 +67,46 @@ public final class NativeVectorEnvironment<Dynamics: ClassicDynamics>: VectorEnv
 
     public func reset(seed: UInt64?) throws -> [Float] { try reset(seed: seed, options: resetOptions) }
 
+    @_specialize(where Dynamics == PendulumDynamics)
+    @_specialize(where Dynamics == CartPoleDynamics)
+    @_specialize(where Dynamics == MountainCarDynamics)
+    @_specialize(where Dynamics == AcrobotDynamics)
     public func step(_ actions: [Float]) throws -> VectorStep {
         guard actions.count == count * actionSize else {
             throw EnvironmentError.invalidAction(environment: name, reason: "expected \(count) × \(actionSize) = \(count * actionSize) values, got \(actions.count)")
         }
         var result = VectorStep(count: count, observationSize: observationSize)
-        let (obsSize, actSize) = (observationSize, actionSize)
+        let (obsSize, actSize, check, limit) = (observationSize, actionSize, actionCheck, maxEpisodeSteps ?? Int.max)
+        let dynamics = self.dynamics
+        var tally = self.tally, generators = self.generators
+        defer { (self.tally, self.generators) = (tally, generators) }
+        // One pass over contiguous state; locals and unsafe buffers avoid per-element
+        // exclusivity and uniqueness checks on the class's stored properties.
         try actions.withUnsafeBufferPointer { allActions in
-            try result.observations.withUnsafeMutableBufferPointer { observations in
-                for i in 0..<count {
-                    let action = UnsafeBufferPointer(rebasing: allActions[(i * actSize)..<((i + 1) * actSize)])
-                    try dynamics.validate(action)
-                    let (reward, terminated) = dynamics.step(&states[i], action: action)
-                    elapsed[i] += 1
-                    let truncated = maxEpisodeSteps.map { elapsed[i] >= $0 } == true  // as Gymnasium's TimeLimit, even if terminated
-                    let slot = UnsafeMutableBufferPointer(rebasing: observations[(i * obsSize)..<((i + 1) * obsSize)])
-                    dynamics.observe(states[i], into: slot)
-                    result.rewards[i] = reward
-                    result.terminated[i] = terminated
-                    result.truncated[i] = truncated
-                    if let episode = tally.record(i, reward: reward, done: terminated || truncated) {
-                        result.infos[i] = episode
-                        result.finalObservations[i] = Array(slot)
-                        states[i] = try dynamics.reset(options: resetOptions, generator: &generators[i])
-                        elapsed[i] = 0
-                        dynamics.observe(states[i], into: slot)
+            for i in 0..<count {
+                try check.validate(UnsafeBufferPointer(rebasing: allActions[(i * actSize)..<((i + 1) * actSize)]))
+            }
+            try states.withUnsafeMutableBufferPointer { states in
+                try elapsed.withUnsafeMutableBufferPointer { elapsed in
+                    try result.observations.withUnsafeMutableBufferPointer { observations in
+                        for i in 0..<count {
+                            let action = UnsafeBufferPointer(rebasing: allActions[(i * actSize)..<((i + 1) * actSize)])
+                            let (reward, terminated) = dynamics.step(&states[i], action: action)
+                            elapsed[i] += 1
+                            let truncated = elapsed[i] >= limit  // as Gymnasium's TimeLimit, even if terminated
+                            let slot = UnsafeMutableBufferPointer(rebasing: observations[(i * obsSize)..<((i + 1) * obsSize)])
+                            dynamics.observe(states[i], into: slot)
+                            result.rewards[i] = reward
+                            result.terminated[i] = terminated
+                            result.truncated[i] = truncated
+                            if let episode = tally.record(i, reward: reward, done: terminated || truncated) {
+                                result.infos[i] = episode
+                                result.finalObservations[i] = Array(slot)
+                                states[i] = try dynamics.reset(options: resetOptions, generator: &generators[i])
+                                elapsed[i] = 0
+                                dynamics.observe(states[i], into: slot)
+                            }
+                        }
                     }
                 }
             }

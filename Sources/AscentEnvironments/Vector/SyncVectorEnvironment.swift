@@ -6,6 +6,9 @@ public class SyncVectorEnvironment: VectorEnvironment {
     public let observationSpace: Space
     public let actionSpace: Space
     private var tally: EpisodeTally
+    /// One reusable action array per slot: refilled in place each step instead of allocated
+    /// (array allocation touches shared runtime state and slows parallel slots).
+    private var actionScratch: [[Float]]
 
     public init(_ environments: [any Environment]) throws {
         guard let first = environments.first else {
@@ -18,6 +21,7 @@ public class SyncVectorEnvironment: VectorEnvironment {
         observationSpace = first.observationSpace
         actionSpace = first.actionSpace
         tally = EpisodeTally(count: environments.count)
+        actionScratch = environments.map { _ in [Float](repeating: 0, count: first.actionSpace.flatCount) }
     }
 
     public var count: Int { environments.count }
@@ -49,34 +53,54 @@ public class SyncVectorEnvironment: VectorEnvironment {
             throw EnvironmentError.invalidAction(environment: name, reason: "expected \(count) × \(actionSize) = \(count * actionSize) values, got \(actions.count)")
         }
         var result = VectorStep(count: count, observationSize: size)
-        var steps = [Step?](repeating: nil, count: count)
-        var firstObservations = [[Float]?](repeating: nil, count: count)
-        try steps.withUnsafeMutableBufferPointer { stepBuffer in
-            try firstObservations.withUnsafeMutableBufferPointer { resetBuffer in
-                nonisolated(unsafe) let stepsOut = stepBuffer, resetsOut = resetBuffer
-                try forEachSlot { range in
-                    for i in range {
-                        let step = try environments[i].step(Array(actions[(i * actionSize)..<((i + 1) * actionSize)]))
-                        try Self.checkSize(step.observation, size, environments[i].name)
-                        stepsOut[i] = step
-                        if step.isDone { resetsOut[i] = try environments[i].reset(seed: nil).observation }
+        var tally = self.tally
+        defer { self.tally = tally }
+        // Every slot writes only its own elements, so the threaded subclass can run slots in
+        // parallel; raw buffers keep reference counting off the shared arrays.
+        let vectorName = name
+        var scratch = actionScratch
+        actionScratch = []  // keep each slot's array uniquely referenced while it is refilled
+        defer { actionScratch = scratch }
+        try scratch.withUnsafeMutableBufferPointer { scratchBuffer in
+        try environments.withUnsafeBufferPointer { environmentBuffer in
+        try actions.withUnsafeBufferPointer { actionBuffer in
+            try result.withUnsafeBuffers { out in
+                try tally.returns.withUnsafeMutableBufferPointer { returns in
+                    try tally.lengths.withUnsafeMutableBufferPointer { lengths in
+                        nonisolated(unsafe) let (environments, actions, out, returns, lengths) = (environmentBuffer, actionBuffer, out, returns, lengths)
+                        nonisolated(unsafe) let scratch = scratchBuffer
+                        try forEachSlot { range in
+                            for i in range {
+                                let environment = environments[i]
+                                for j in 0..<actionSize { scratch[i][j] = actions[i * actionSize + j] }
+                                let step = try environment.step(scratch[i])
+                                try Self.checkSize(step.observation, size, environment.name)
+                                guard step.reward.isFinite else {
+                                    throw EnvironmentError.nonFiniteValue(environment: vectorName, quantity: "reward of sub-environment \(i)")
+                                }
+                                out.rewards[i] = step.reward
+                                out.terminated[i] = step.terminated
+                                out.truncated[i] = step.truncated
+                                out.infos[i] = step.info
+                                returns[i] += step.reward
+                                lengths[i] += 1
+                                var observation = step.observation
+                                if step.isDone {
+                                    out.infos[i]["episode_return"] = returns[i]
+                                    out.infos[i]["episode_length"] = Double(lengths[i])
+                                    (returns[i], lengths[i]) = (0, 0)
+                                    out.finalObservations[i] = step.observation
+                                    observation = try environment.reset(seed: nil).observation
+                                    try Self.checkSize(observation, size, environment.name)
+                                }
+                                for j in 0..<size { out.observations[i * size + j] = observation[j] }
+                            }
+                        }
                     }
                 }
             }
         }
-        for i in 0..<count {
-            let step = steps[i]!
-            guard step.reward.isFinite else { throw EnvironmentError.nonFiniteValue(environment: name, quantity: "reward of sub-environment \(i)") }
-            result.rewards[i] = step.reward
-            result.terminated[i] = step.terminated
-            result.truncated[i] = step.truncated
-            result.infos[i] = step.info
-            if let episode = tally.record(i, reward: step.reward, done: step.isDone) {
-                result.infos[i].merge(episode) { old, _ in old }
-                result.finalObservations[i] = step.observation
-            }
-            let observation = firstObservations[i] ?? step.observation
-            for j in 0..<size { result.observations[i * size + j] = observation[j] }
+        }
         }
         return result
     }

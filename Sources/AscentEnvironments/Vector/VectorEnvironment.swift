@@ -47,6 +47,32 @@ public struct VectorStep: Sendable {
         infos = [Info](repeating: [:], count: count)
     }
 
+    /// Raw views of every field, for filling slots in parallel.
+    struct Buffers {
+        var observations: UnsafeMutableBufferPointer<Float>
+        var rewards: UnsafeMutableBufferPointer<Double>
+        var terminated: UnsafeMutableBufferPointer<Bool>
+        var truncated: UnsafeMutableBufferPointer<Bool>
+        var finalObservations: UnsafeMutableBufferPointer<[Float]?>
+        var infos: UnsafeMutableBufferPointer<Info>
+    }
+
+    mutating func withUnsafeBuffers<R>(_ body: (Buffers) throws -> R) rethrows -> R {
+        try observations.withUnsafeMutableBufferPointer { o in
+            try rewards.withUnsafeMutableBufferPointer { r in
+                try terminated.withUnsafeMutableBufferPointer { te in
+                    try truncated.withUnsafeMutableBufferPointer { tr in
+                        try finalObservations.withUnsafeMutableBufferPointer { f in
+                            try infos.withUnsafeMutableBufferPointer { i in
+                                try body(Buffers(observations: o, rewards: r, terminated: te, truncated: tr, finalObservations: f, infos: i))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Sub-environments whose episode ended this step.
     public var doneIndices: [Int] { (0..<rewards.count).filter { terminated[$0] || truncated[$0] } }
 }

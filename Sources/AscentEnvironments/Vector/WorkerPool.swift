@@ -5,9 +5,9 @@ import Synchronization
 /// the calling thread, workers 1… are persistent background threads.
 ///
 /// Stepping 64 small environments takes a few microseconds, so waking threads through the
-/// kernel each step would cost more than the work. Idle workers therefore spin briefly on
-/// an atomic generation counter before sleeping on a condition variable; a step that
-/// follows soon after the last one finds them awake.
+/// kernel each step would cost more than the work. Idle workers therefore spin on an
+/// atomic generation counter for up to `spinSeconds` before sleeping on a condition
+/// variable; a step that follows soon after the last one finds them awake.
 final class WorkerPool: @unchecked Sendable {
     let threadCount: Int
     private let shared: Shared
@@ -51,7 +51,9 @@ final class WorkerPool: @unchecked Sendable {
         var job: ((Int) throws -> Void)?
         /// One slot per worker, so workers never write the same memory.
         let errors: UnsafeMutablePointer<(any Error)?>
-        static let spinLimit = 20_000
+        /// How long an idle worker spins before sleeping (long enough to cover a policy
+        /// forward pass between two environment steps).
+        static let spinNanoseconds: UInt64 = 2_000_000
 
         init(workers: Int) {
             self.workers = workers
@@ -90,16 +92,17 @@ final class WorkerPool: @unchecked Sendable {
             var seen = 0
             while true {
                 var spins = 0
+                var spinStart = DispatchTime.now().uptimeNanoseconds
                 while generation.load(ordering: .acquiring) == seen {
                     spins += 1
-                    if spins >= Shared.spinLimit {
-                        condition.lock()
-                        sleepers.add(1, ordering: .sequentiallyConsistent)
-                        while generation.load(ordering: .sequentiallyConsistent) == seen { condition.wait() }
-                        sleepers.subtract(1, ordering: .sequentiallyConsistent)
-                        condition.unlock()
-                        spins = 0
-                    }
+                    guard spins & 1023 == 0 else { continue }
+                    guard DispatchTime.now().uptimeNanoseconds - spinStart >= Shared.spinNanoseconds else { continue }
+                    condition.lock()
+                    sleepers.add(1, ordering: .sequentiallyConsistent)
+                    while generation.load(ordering: .sequentiallyConsistent) == seen { condition.wait() }
+                    sleepers.subtract(1, ordering: .sequentiallyConsistent)
+                    condition.unlock()
+                    spinStart = DispatchTime.now().uptimeNanoseconds
                 }
                 if stopping.load(ordering: .acquiring) { return }
                 seen = generation.load(ordering: .acquiring)
