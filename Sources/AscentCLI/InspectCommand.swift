@@ -16,7 +16,7 @@ struct Inspect: ParsableCommand {
         do {
             checkpoint = try SafeTensors.read(from: URL(fileURLWithPath: file))
         } catch {
-            throw ValidationError(error.description)
+            throw CLIError(error.description)
         }
         let names = checkpoint.tensors.keys.sorted()
         if json {

@@ -26,7 +26,7 @@ public struct PendulumDynamics: ClassicDynamics {
         /// The angle; its sine and cosine are cached on every change (each step needs sin θ
         /// for the dynamics and both for the observation: two libm calls instead of three).
         public var theta: Double {
-            didSet { (sinTheta, cosTheta) = (sin(theta), cos(theta)) }
+            didSet { (sinTheta, cosTheta) = sineAndCosine(theta) }
         }
         public var thetaDot: Double
         /// The last applied (clipped) torque, for drawing.
@@ -37,7 +37,7 @@ public struct PendulumDynamics: ClassicDynamics {
         public init(theta: Double, thetaDot: Double) {
             self.theta = theta
             self.thetaDot = thetaDot
-            (sinTheta, cosTheta) = (sin(theta), cos(theta))
+            (sinTheta, cosTheta) = sineAndCosine(theta)
         }
     }
 
@@ -126,3 +126,20 @@ public struct PendulumDynamics: ClassicDynamics {
         return m - Double.pi
     }
 }
+
+#if canImport(Glibc)
+/// glibc's `sincos`: both values from one argument reduction, bit-identical to `sin` and `cos`
+/// (the golden trajectories check it). Not exported by Swift's Glibc module, so declared here.
+@_silgen_name("sincos")
+private func glibcSinCos(_ x: Double, _ sine: UnsafeMutablePointer<Double>, _ cosine: UnsafeMutablePointer<Double>)
+
+@inline(__always)
+func sineAndCosine(_ x: Double) -> (Double, Double) {
+    var s = 0.0, c = 0.0
+    glibcSinCos(x, &s, &c)
+    return (s, c)
+}
+#else
+@inline(__always)
+func sineAndCosine(_ x: Double) -> (Double, Double) { (sin(x), cos(x)) }
+#endif

@@ -77,40 +77,49 @@ public final class NativeVectorEnvironment<Dynamics: ClassicDynamics>: VectorEnv
         }
         var result = VectorStep(count: count, observationSize: observationSize)
         let (obsSize, actSize, check, limit) = (observationSize, actionSize, actionCheck, maxEpisodeSteps ?? Int.max)
-        let dynamics = self.dynamics
-        var tally = self.tally, generators = self.generators
-        defer { (self.tally, self.generators) = (tally, generators) }
-        // One pass over contiguous state; locals and unsafe buffers avoid per-element
-        // exclusivity and uniqueness checks on the class's stored properties.
+        let (dynamics, options) = (self.dynamics, resetOptions)
+        var (states, elapsed, generators, tally) = (self.states, self.elapsed, self.generators, self.tally)
+        var finalObservations: [Int: [Float]] = [:], infos: [Int: Info] = [:]
+        self.states = []  // keep the local copies uniquely referenced: no copy-on-write in the loop
+        defer { (self.states, self.elapsed, self.generators, self.tally) = (states, elapsed, generators, tally) }
+        // One pass over contiguous state through raw buffers: no per-element exclusivity or
+        // uniqueness checks.
         try actions.withUnsafeBufferPointer { allActions in
             for i in 0..<count {
                 try check.validate(UnsafeBufferPointer(rebasing: allActions[(i * actSize)..<((i + 1) * actSize)]))
             }
-            try states.withUnsafeMutableBufferPointer { states in
+            try result.withUnsafeBuffers { out in
+                try states.withUnsafeMutableBufferPointer { states in
                 try elapsed.withUnsafeMutableBufferPointer { elapsed in
-                    try result.observations.withUnsafeMutableBufferPointer { observations in
-                        for i in 0..<count {
-                            let action = UnsafeBufferPointer(rebasing: allActions[(i * actSize)..<((i + 1) * actSize)])
-                            let (reward, terminated) = dynamics.step(&states[i], action: action)
-                            elapsed[i] += 1
-                            let truncated = elapsed[i] >= limit  // as Gymnasium's TimeLimit, even if terminated
-                            let slot = UnsafeMutableBufferPointer(rebasing: observations[(i * obsSize)..<((i + 1) * obsSize)])
+                try tally.returns.withUnsafeMutableBufferPointer { returns in
+                try tally.lengths.withUnsafeMutableBufferPointer { lengths in
+                    for i in 0..<count {
+                        let action = UnsafeBufferPointer(rebasing: allActions[(i * actSize)..<((i + 1) * actSize)])
+                        let (reward, terminated) = dynamics.step(&states[i], action: action)
+                        elapsed[i] += 1
+                        let truncated = elapsed[i] >= limit  // as Gymnasium's TimeLimit, even if terminated
+                        let slot = UnsafeMutableBufferPointer(rebasing: out.observations[(i * obsSize)..<((i + 1) * obsSize)])
+                        dynamics.observe(states[i], into: slot)
+                        out.rewards[i] = reward
+                        out.terminated[i] = terminated
+                        out.truncated[i] = truncated
+                        returns[i] += reward
+                        lengths[i] += 1
+                        if terminated || truncated {
+                            infos[i] = ["episode_return": returns[i], "episode_length": Double(lengths[i])]
+                            (returns[i], lengths[i], elapsed[i]) = (0, 0, 0)
+                            finalObservations[i] = Array(slot)
+                            states[i] = try dynamics.reset(options: options, generator: &generators[i])
                             dynamics.observe(states[i], into: slot)
-                            result.rewards[i] = reward
-                            result.terminated[i] = terminated
-                            result.truncated[i] = truncated
-                            if let episode = tally.record(i, reward: reward, done: terminated || truncated) {
-                                result.infos[i] = episode
-                                result.finalObservations[i] = Array(slot)
-                                states[i] = try dynamics.reset(options: resetOptions, generator: &generators[i])
-                                elapsed[i] = 0
-                                dynamics.observe(states[i], into: slot)
-                            }
                         }
                     }
                 }
+                }
+                }
+                }
             }
         }
+        (result.finalObservations, result.infos) = (finalObservations, infos)
         return result
     }
 

@@ -9,6 +9,8 @@ public class SyncVectorEnvironment: VectorEnvironment {
     /// One reusable action array per slot: refilled in place each step instead of allocated
     /// (array allocation touches shared runtime state and slows parallel slots).
     private var actionScratch: [[Float]]
+    /// Per-slot outcome written by the (possibly parallel) slots, gathered after them.
+    private var slotReports: [(info: Info, final: [Float]?)]
 
     public init(_ environments: [any Environment]) throws {
         guard let first = environments.first else {
@@ -22,6 +24,7 @@ public class SyncVectorEnvironment: VectorEnvironment {
         actionSpace = first.actionSpace
         tally = EpisodeTally(count: environments.count)
         actionScratch = environments.map { _ in [Float](repeating: 0, count: first.actionSpace.flatCount) }
+        slotReports = [(info: Info, final: [Float]?)](repeating: ([:], nil), count: environments.count)
     }
 
     public var count: Int { environments.count }
@@ -58,9 +61,10 @@ public class SyncVectorEnvironment: VectorEnvironment {
         // Every slot writes only its own elements, so the threaded subclass can run slots in
         // parallel; raw buffers keep reference counting off the shared arrays.
         let vectorName = name
-        var scratch = actionScratch
-        actionScratch = []  // keep each slot's array uniquely referenced while it is refilled
-        defer { actionScratch = scratch }
+        var (scratch, reports) = (actionScratch, slotReports)
+        (actionScratch, slotReports) = ([], [])  // keep the buffers uniquely referenced while slots write them
+        defer { (actionScratch, slotReports) = (scratch, reports) }
+        try reports.withUnsafeMutableBufferPointer { reportBuffer in
         try scratch.withUnsafeMutableBufferPointer { scratchBuffer in
         try environments.withUnsafeBufferPointer { environmentBuffer in
         try actions.withUnsafeBufferPointer { actionBuffer in
@@ -68,7 +72,7 @@ public class SyncVectorEnvironment: VectorEnvironment {
                 try tally.returns.withUnsafeMutableBufferPointer { returns in
                     try tally.lengths.withUnsafeMutableBufferPointer { lengths in
                         nonisolated(unsafe) let (environments, actions, out, returns, lengths) = (environmentBuffer, actionBuffer, out, returns, lengths)
-                        nonisolated(unsafe) let scratch = scratchBuffer
+                        nonisolated(unsafe) let (scratch, reports) = (scratchBuffer, reportBuffer)
                         try forEachSlot { range in
                             for i in range {
                                 let environment = environments[i]
@@ -81,15 +85,15 @@ public class SyncVectorEnvironment: VectorEnvironment {
                                 out.rewards[i] = step.reward
                                 out.terminated[i] = step.terminated
                                 out.truncated[i] = step.truncated
-                                out.infos[i] = step.info
+                                reports[i] = (step.info, nil)
                                 returns[i] += step.reward
                                 lengths[i] += 1
                                 var observation = step.observation
                                 if step.isDone {
-                                    out.infos[i]["episode_return"] = returns[i]
-                                    out.infos[i]["episode_length"] = Double(lengths[i])
+                                    reports[i].info["episode_return"] = returns[i]
+                                    reports[i].info["episode_length"] = Double(lengths[i])
                                     (returns[i], lengths[i]) = (0, 0)
-                                    out.finalObservations[i] = step.observation
+                                    reports[i].final = step.observation
                                     observation = try environment.reset(seed: nil).observation
                                     try Self.checkSize(observation, size, environment.name)
                                 }
@@ -101,6 +105,11 @@ public class SyncVectorEnvironment: VectorEnvironment {
             }
         }
         }
+        }
+        }
+        for (i, report) in reports.enumerated() {
+            if !report.info.isEmpty { result.infos[i] = report.info }
+            if let final = report.final { result.finalObservations[i] = final }
         }
         return result
     }

@@ -5,7 +5,8 @@
 /// `step`, it is reset immediately: `observations` holds the first observation of its next
 /// episode, `finalObservations[i]` holds the true last observation of the episode that
 /// ended (bootstrap from it on truncation), and `infos[i]` holds `episode_return` and
-/// `episode_length`. This is Gymnasium's `AutoresetMode.SAME_STEP` and Stable-Baselines3's
+/// `episode_length`. Both are keyed by sub-environment index and hold entries only where
+/// there is something to report, so a step allocates nothing per sub-environment. This is Gymnasium's `AutoresetMode.SAME_STEP` and Stable-Baselines3's
 /// convention. Sub-environment `i` is seeded with `seed + i` by `reset(seed:)`; later resets
 /// continue each one's stream.
 public protocol VectorEnvironment: AnyObject {
@@ -33,18 +34,17 @@ public struct VectorStep: Sendable {
     public var rewards: [Double]
     public var terminated: [Bool]
     public var truncated: [Bool]
-    /// The last observation of each episode that ended this step (nil elsewhere).
-    public var finalObservations: [[Float]?]
-    /// Per sub-environment; `episode_return`/`episode_length` where an episode ended.
-    public var infos: [Info]
+    /// The last observation of each episode that ended this step, by sub-environment.
+    public var finalObservations: [Int: [Float]] = [:]
+    /// Non-empty infos by sub-environment: the environment's own, plus `episode_return` and
+    /// `episode_length` where an episode ended.
+    public var infos: [Int: Info] = [:]
 
     init(count: Int, observationSize: Int) {
         observations = [Float](repeating: 0, count: count * observationSize)
         rewards = [Double](repeating: 0, count: count)
         terminated = [Bool](repeating: false, count: count)
         truncated = [Bool](repeating: false, count: count)
-        finalObservations = [[Float]?](repeating: nil, count: count)
-        infos = [Info](repeating: [:], count: count)
     }
 
     /// Raw views of every field, for filling slots in parallel.
@@ -53,8 +53,6 @@ public struct VectorStep: Sendable {
         var rewards: UnsafeMutableBufferPointer<Double>
         var terminated: UnsafeMutableBufferPointer<Bool>
         var truncated: UnsafeMutableBufferPointer<Bool>
-        var finalObservations: UnsafeMutableBufferPointer<[Float]?>
-        var infos: UnsafeMutableBufferPointer<Info>
     }
 
     mutating func withUnsafeBuffers<R>(_ body: (Buffers) throws -> R) rethrows -> R {
@@ -62,11 +60,7 @@ public struct VectorStep: Sendable {
             try rewards.withUnsafeMutableBufferPointer { r in
                 try terminated.withUnsafeMutableBufferPointer { te in
                     try truncated.withUnsafeMutableBufferPointer { tr in
-                        try finalObservations.withUnsafeMutableBufferPointer { f in
-                            try infos.withUnsafeMutableBufferPointer { i in
-                                try body(Buffers(observations: o, rewards: r, terminated: te, truncated: tr, finalObservations: f, infos: i))
-                            }
-                        }
+                        try body(Buffers(observations: o, rewards: r, terminated: te, truncated: tr))
                     }
                 }
             }
