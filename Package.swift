@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "AscentRandom", targets: ["AscentRandom"]),
         .library(name: "AscentTensor", targets: ["AscentTensor"]),
         .library(name: "AscentEnvironments", targets: ["AscentEnvironments"]),
+        .library(name: "AscentRL", targets: ["AscentRL"]),
+        .library(name: "AscentReport", targets: ["AscentReport"]),
         .executable(name: "ascent", targets: ["AscentCLI"]),
     ],
     traits: [
@@ -41,15 +43,22 @@ let package = Package(
         ),
         // Gymnasium-exact environments, vector environments and wrappers. No ML inside.
         .target(name: "AscentEnvironments", dependencies: ["AscentRandom"]),
+        // Distributions, policies, buffers and algorithms: builds on both foundations.
+        .target(name: "AscentRL", dependencies: ["AscentTensor", "AscentEnvironments"]),
+        // Self-contained HTML reports: learning curves, debugging signals, the policy acting.
+        .target(name: "AscentReport", dependencies: ["AscentRL"]),
         .executableTarget(
             name: "AscentCLI",
             dependencies: [
                 "AscentTensor",
                 "AscentEnvironments",
+                "AscentRL",
+                "AscentReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "AscentTensorTests", dependencies: ["AscentTensor", "AscentRandom"]),
+        .testTarget(name: "AscentRLTests", dependencies: ["AscentRL"]),
         .testTarget(name: "AscentEnvironmentsTests", dependencies: ["AscentEnvironments"],
                     resources: [.copy("Fixtures")]),
     ],

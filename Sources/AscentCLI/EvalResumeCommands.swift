@@ -1,0 +1,64 @@
+import ArgumentParser
+import AscentRL
+import AscentTensor
+import Foundation
+
+/// Loads the PPO run in a run directory from its latest checkpoint.
+func loadRun(_ path: String) throws -> (RunDirectory, PPO) {
+    try cliErrors {
+        let run = try RunDirectory.open(at: path)
+        let algorithm = try run.algorithm()
+        guard algorithm == "ppo" else { throw RLError.invalidRunDirectory("'\(path)' holds a '\(algorithm)' run; this version evaluates ppo runs") }
+        return (run, try PPO.restore(from: try run.loadLatestCheckpoint()))
+    }
+}
+
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Evaluate a trained run's latest checkpoint.")
+
+    @Argument(help: "Run directory (the --out of `ascent train`).") var directory: String
+    @Option(help: "Episodes to run.") var episodes = 20
+    @Flag(help: "Use the mean (Gaussian) or most likely (categorical) action instead of sampling.") var deterministic = false
+    @Option(help: "Seed of the evaluation episodes.") var seed: UInt64 = 1_000_000
+    @Flag(help: "Print JSON: mean_return, std_return, episodes, returns.") var json = false
+
+    func validate() throws {
+        guard episodes > 0 else { throw ValidationError("--episodes must be positive, got \(episodes)") }
+    }
+
+    func run() throws {
+        let (_, ppo) = try loadRun(directory)
+        let returns = try cliErrors { try ppo.evaluate(episodes: episodes, deterministic: deterministic, seed: seed).returns }
+        let mean = returns.reduce(0, +) / Double(returns.count)
+        let std = (returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(returns.count)).squareRoot()
+        if json {
+            let object: [String: Any] = ["mean_return": mean, "std_return": std, "episodes": returns.count, "returns": returns,
+                                         "deterministic": deterministic, "global_step": ppo.globalStep]
+            print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
+        } else {
+            print(String(format: "mean return %.2f ± %.2f over %d %@ episodes (checkpoint at step %d)", mean, std, returns.count,
+                         deterministic ? "deterministic" : "stochastic", ppo.globalStep))
+        }
+    }
+}
+
+struct Resume: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Continue a training run from its latest checkpoint.",
+        discussion: "Networks, optimiser, normaliser, random streams and counters continue exactly; environments start fresh episodes (see docs/ppo.md)."
+    )
+
+    @Argument(help: "Run directory.") var directory: String
+    @Option(help: "Train until this many total environment steps (default: the configured total).") var totalSteps: Int?
+    @Option(help: "Save a numbered checkpoint every this many updates.") var checkpointEvery = 25
+    @Option(help: "Deterministic evaluation episodes at the end (0 to skip).") var evalEpisodes = 20
+
+    func run() throws {
+        let (run, ppo) = try loadRun(directory)
+        let target = totalSteps ?? ppo.configuration.totalSteps
+        guard target > ppo.globalStep else {
+            throw CLIError("the run is already at step \(ppo.globalStep); pass --total-steps above that to train further")
+        }
+        try TrainingSession(ppo: ppo, directory: run, checkpointEvery: checkpointEvery, evalEpisodes: evalEpisodes, untilStep: target).run()
+    }
+}

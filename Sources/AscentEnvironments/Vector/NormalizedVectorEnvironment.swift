@@ -1,0 +1,95 @@
+/// Observation and reward normalisation for a whole vector environment, with statistics
+/// shared by every sub-environment (Stable-Baselines3's `VecNormalize`):
+///
+/// - observations (and final observations) become (o − μ) / √(σ² + ε), clipped to ±`clip`;
+/// - rewards are divided by the running std of each sub-environment's discounted return
+///   (no mean subtraction), clipped to ±`clip`; the return restarts at each episode end.
+///
+/// `infos` keep the raw `episode_return`s from the inner environment, so logs show true
+/// returns. Freeze with `isUpdating = false` for evaluation; save and restore through
+/// ``observationStatistics`` and ``rewardStatistics``.
+public final class NormalizedVectorEnvironment: VectorEnvironment {
+    public let inner: any VectorEnvironment
+    public let normalizeObservations: Bool
+    public let normalizeRewards: Bool
+    public var observationStatistics: RunningMeanStd
+    public var rewardStatistics: RunningMeanStd
+    public var isUpdating = true
+    public let gamma: Double
+    public let clip: Double
+    public let epsilon: Double
+    private var discountedReturns: [Double]
+
+    public init(_ inner: any VectorEnvironment, normalizeObservations: Bool = true, normalizeRewards: Bool = true,
+                gamma: Double = 0.99, clip: Double = 10, epsilon: Double = 1e-8) throws {
+        if normalizeObservations, case .box = inner.observationSpace {} else if normalizeObservations {
+            throw EnvironmentError.invalidConfiguration("observation normalisation needs a Box observation space; \(inner.name) has \(inner.observationSpace)")
+        }
+        guard gamma >= 0 && gamma <= 1, clip > 0, epsilon > 0 else {
+            throw EnvironmentError.invalidConfiguration("normalisation needs gamma in [0, 1] and positive clip and epsilon")
+        }
+        self.inner = inner
+        self.normalizeObservations = normalizeObservations
+        self.normalizeRewards = normalizeRewards
+        self.gamma = gamma
+        self.clip = clip
+        self.epsilon = epsilon
+        observationStatistics = RunningMeanStd(size: inner.observationSpace.flatCount)
+        rewardStatistics = RunningMeanStd(size: 1)
+        discountedReturns = [Double](repeating: 0, count: inner.count)
+    }
+
+    public var count: Int { inner.count }
+    public var observationSpace: Space { inner.observationSpace }
+    public var actionSpace: Space { inner.actionSpace }
+    public var name: String { inner.name }
+
+    public func reset(seed: UInt64?) throws -> [Float] {
+        discountedReturns = [Double](repeating: 0, count: count)
+        let observations = try inner.reset(seed: seed)
+        return normalizeBatch(observations, update: true)
+    }
+
+    public func step(_ actions: [Float]) throws -> VectorStep {
+        var result = try inner.step(actions)
+        result.observations = normalizeBatch(result.observations, update: true)
+        for (i, final) in result.finalObservations { result.finalObservations[i] = normalize(final) }
+        if normalizeRewards {
+            for i in 0..<count {
+                discountedReturns[i] = discountedReturns[i] * gamma + result.rewards[i]
+            }
+            if isUpdating {
+                let batch = discountedReturns.map { Float($0) }
+                batch.withUnsafeBufferPointer { rewardStatistics.update(batch: $0, rows: count) }
+            }
+            let scale = 1 / (rewardStatistics.variance[0] + epsilon).squareRoot()
+            for i in 0..<count {
+                result.rewards[i] = Swift.min(Swift.max(result.rewards[i] * scale, -clip), clip)
+                if result.terminated[i] || result.truncated[i] { discountedReturns[i] = 0 }
+            }
+        }
+        return result
+    }
+
+    /// Normalises one observation with the current statistics (no update).
+    public func normalize(_ observation: [Float]) -> [Float] {
+        guard normalizeObservations else { return observation }
+        return observation.enumerated().map { j, value in
+            let z = (Double(value) - observationStatistics.mean[j]) / (observationStatistics.variance[j] + epsilon).squareRoot()
+            return Float(Swift.min(Swift.max(z, -clip), clip))
+        }
+    }
+
+    private func normalizeBatch(_ observations: [Float], update: Bool) -> [Float] {
+        guard normalizeObservations else { return observations }
+        if update && isUpdating {
+            observations.withUnsafeBufferPointer { observationStatistics.update(batch: $0, rows: count) }
+        }
+        let size = observationStatistics.size
+        let scale = (0..<size).map { 1 / (observationStatistics.variance[$0] + epsilon).squareRoot() }
+        return observations.enumerated().map { i, value in
+            let j = i % size
+            return Float(Swift.min(Swift.max((Double(value) - observationStatistics.mean[j]) * scale[j], -clip), clip))
+        }
+    }
+}

@@ -1,0 +1,280 @@
+import AscentEnvironments
+import AscentTensor
+import Foundation
+
+/// Proximal Policy Optimization (Schulman et al. 2017) with every core and continuous-action
+/// implementation detail of Huang et al. (2022), readable top to bottom:
+/// collect a rollout → GAE → epochs of shuffled minibatches of the clipped objective.
+///
+/// ```swift
+/// var configuration = try PPOConfiguration.preset("Pendulum-v1")
+/// configuration.seed = 3
+/// let ppo = try PPO(configuration)
+/// try ppo.train { metrics in print(metrics.episodeReturn); return true }   // return false to stop
+/// let returns = try ppo.evaluate(episodes: 20, deterministic: true)
+/// ```
+public final class PPO {
+    public let configuration: PPOConfiguration
+    public let model: ActorCritic
+    public let optimizer: Adam
+    /// The training environments, with observation/reward normalisation when configured.
+    public let environment: NormalizedVectorEnvironment
+    public private(set) var globalStep = 0
+    public private(set) var updatesDone = 0
+    public private(set) var history: [PPOMetrics] = []
+    /// Streams kept apart so that, e.g., changing the minibatch size never changes the actions sampled.
+    var actionGenerator: RandomGenerator
+    var minibatchGenerator: RandomGenerator
+    private var observations: [Float]
+    private var buffer: RolloutBuffer
+    private var trainingSeconds = 0.0
+
+    public init(_ configuration: PPOConfiguration) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        let mode: VectorMode = switch configuration.vectorMode {
+        case "serial": .serial
+        case "threaded": .threaded(ProcessInfo.processInfo.activeProcessorCount)
+        default: .native
+        }
+        let inner = try Environments.makeVector(configuration.environment, count: configuration.environments,
+                                                options: configuration.environmentOptions, mode: mode)
+        environment = try NormalizedVectorEnvironment(inner, normalizeObservations: configuration.normalizeObservations,
+                                                      normalizeRewards: configuration.normalizeRewards, gamma: Double(configuration.gamma))
+        let head = try ActionHead(inner.actionSpace)
+        var initGenerator = RandomGenerator(seed: configuration.seed, stream: "ppo-init")
+        model = ActorCritic(observationSize: inner.observationSize, head: head, hiddenSizes: configuration.hiddenSizes,
+                            activation: configuration.activation, initialLogStd: configuration.initialLogStd,
+                            squashed: configuration.squashActions, generator: &initGenerator)
+        optimizer = Adam(model.namedParameters(), learningRate: configuration.learningRate, epsilon: configuration.adamEpsilon)
+        actionGenerator = RandomGenerator(seed: configuration.seed, stream: "ppo-actions")
+        minibatchGenerator = RandomGenerator(seed: configuration.seed, stream: "ppo-minibatches")
+        buffer = RolloutBuffer(steps: configuration.rolloutSteps, environments: configuration.environments,
+                               observationSize: inner.observationSize, actionSize: head.actionSize)
+        observations = try environment.reset(seed: configuration.seed)
+    }
+
+    /// Trains until `configuration.totalSteps` (or `untilStep`). `callback` runs after every
+    /// update with its metrics; returning false stops training early.
+    public func train(untilStep: Int? = nil, callback: (PPOMetrics) throws -> Bool = { _ in true }) throws {
+        let target = untilStep ?? configuration.totalSteps
+        while globalStep < target {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let episodes = try collectRollout()
+            var metrics = try update()
+            trainingSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            metrics.wallSeconds = trainingSeconds
+            metrics.stepsPerSecond = Double(buffer.capacity) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            if !episodes.isEmpty {
+                metrics.episodeReturn = episodes.map(\.return).reduce(0, +) / Double(episodes.count)
+                metrics.episodeLength = episodes.map(\.length).reduce(0, +) / Double(episodes.count)
+            }
+            metrics.episodesFinished = episodes.count
+            history.append(metrics)
+            guard try callback(metrics) else { break }
+        }
+    }
+
+    /// Used by checkpoint restore.
+    func restoreCounters(globalStep: Int, updatesDone: Int, history: [PPOMetrics]) {
+        self.globalStep = globalStep
+        self.updatesDone = updatesDone
+        self.history = history
+        trainingSeconds = history.last?.wallSeconds ?? 0
+    }
+
+    /// Starts new episodes in every environment, seeded from the run's seed and the update
+    /// count (used when resuming: environment states are not checkpointed).
+    func restartEpisodes() throws {
+        let isUpdating = environment.isUpdating
+        environment.isUpdating = false  // do not count the restart's observations twice in the statistics
+        observations = try environment.reset(seed: configuration.seed &+ UInt64(updatesDone) &* 1_000_003)
+        environment.isUpdating = isUpdating
+    }
+
+    // MARK: Rollout
+
+    /// Steps every environment `rolloutSteps` times with the current policy, then computes
+    /// advantages. Returns the (return, length) of episodes that finished.
+    func collectRollout() throws -> [(return: Double, length: Double)] {
+        let n = configuration.environments, obsSize = buffer.observationSize
+        var finished: [(return: Double, length: Double)] = []
+        buffer.reset()
+        for _ in 0..<configuration.rolloutSteps {
+            let input = Tensor(shape: [n, obsSize], observations)
+            let (stored, environmentActions, logProbability) = model.act(input, deterministic: false, generator: &actionGenerator)
+            let values = withoutGradients { model.value(input) }.scalars
+            let step = try environment.step(environmentActions)
+            globalStep += n
+            // Truncated episodes bootstrap from the value of their true final observation.
+            var bootstrap = [Float](repeating: 0, count: n)
+            let truncatedOnly = step.finalObservations.keys.filter { !step.terminated[$0] }.sorted()
+            if !truncatedOnly.isEmpty {
+                let finals = Tensor(shape: [truncatedOnly.count, obsSize], truncatedOnly.flatMap { step.finalObservations[$0]! })
+                let finalValues = withoutGradients { model.value(finals) }.scalars
+                for (k, i) in truncatedOnly.enumerated() { bootstrap[i] = finalValues[k] }
+            }
+            let ended = (0..<n).map { step.terminated[$0] || step.truncated[$0] }
+            let rewards = step.rewards.map { Float($0) }
+            try checkFinite(step.observations, "observation")
+            try checkFinite(rewards, "reward")
+            buffer.add(observations: observations, actions: stored, logProbabilities: logProbability, values: values,
+                       rewards: rewards, episodeEnded: ended, bootstrapValues: bootstrap)
+            for (_, info) in step.infos {
+                if let r = info["episode_return"], let l = info["episode_length"] { finished.append((r, l)) }
+            }
+            observations = step.observations
+        }
+        let lastValues = withoutGradients { model.value(Tensor(shape: [n, obsSize], observations)) }.scalars
+        buffer.computeAdvantages(lastValues: lastValues, gamma: configuration.gamma, lambda: configuration.gaeLambda)
+        return finished
+    }
+
+    // MARK: Update
+
+    /// Epochs of shuffled minibatches of the clipped surrogate, value and entropy losses.
+    func update() throws -> PPOMetrics {
+        let c = configuration
+        let progress = Float(updatesDone) / Float(Swift.max(c.updates, 1))
+        optimizer.learningRate = c.annealLearningRate ? c.learningRate * (1 - progress) : c.learningRate
+        let clip = c.annealClipRange ? c.clipRange * (1 - progress) : c.clipRange
+        let size = buffer.capacity, obsSize = buffer.observationSize, actSize = buffer.actionSize
+        var sums = (policy: 0.0, value: 0.0, entropy: 0.0, kl: 0.0, kl3: 0.0, clipped: 0.0, norm: 0.0, batches: 0)
+        var epochsRun = 0
+        epochs: for _ in 0..<c.epochs {
+            let order = minibatchGenerator.permutation(size)
+            for start in stride(from: 0, to: size, by: c.minibatchSize) {
+                let indices = order[start..<(start + c.minibatchSize)]
+                let batch = minibatch(indices, obsSize: obsSize, actSize: actSize, normalizeAdvantages: c.normalizeAdvantages)
+
+                let (newLogProbability, entropy) = model.evaluate(batch.observations, actions: batch.actions)
+                let logRatio = newLogProbability - batch.oldLogProbabilities
+                let ratio = logRatio.exp()
+                // Clipped surrogate (core detail 8): maximise min(r A, clip(r) A) = minimise max(−r A, −clip(r) A).
+                let unclipped = -batch.advantages * ratio
+                let clippedLoss = -batch.advantages * ratio.clamped(min: 1 - clip, max: 1 + clip)
+                let policyLoss = Tensor.maximum(unclipped, clippedLoss).mean()
+                let newValues = model.value(batch.observations)
+                let valueLoss: Tensor
+                if c.clipValueLoss {  // core detail 9
+                    let clippedValues = batch.oldValues + (newValues - batch.oldValues).clamped(min: -clip, max: clip)
+                    valueLoss = Tensor.maximum((newValues - batch.returns).pow(2), (clippedValues - batch.returns).pow(2)).mean() * 0.5
+                } else {
+                    valueLoss = (newValues - batch.returns).pow(2).mean() * 0.5
+                }
+                let entropyMean = entropy.mean()
+                let loss = policyLoss - entropyMean * c.entropyCoefficient + valueLoss * c.valueCoefficient  // core detail 10
+
+                let (kl, kl3, clippedFraction) = Self.ratioStatistics(logRatio.scalars, clip: clip)
+                if let target = c.targetKL, kl3 > 1.5 * Double(target) { break epochs }  // stop before stepping further
+
+                optimizer.zeroGradients()
+                loss.backward()
+                try checkFinite([loss.item], "loss")
+                let norm = clipGradientNorm(model.parameters, maxNorm: c.maxGradientNorm)  // core detail 11
+                guard norm.isFinite else { throw RLError.nonFinite(quantity: "gradient norm", step: globalStep) }
+                optimizer.step()
+
+                sums.policy += Double(policyLoss.item); sums.value += Double(valueLoss.item); sums.entropy += Double(entropyMean.item)
+                sums.kl += kl; sums.kl3 += kl3; sums.clipped += clippedFraction; sums.norm += Double(norm); sums.batches += 1
+            }
+            epochsRun += 1
+        }
+        updatesDone += 1
+        var metrics = PPOMetrics()
+        let batches = Double(Swift.max(sums.batches, 1))
+        metrics.update = updatesDone
+        metrics.globalStep = globalStep
+        metrics.policyLoss = sums.policy / batches
+        metrics.valueLoss = sums.value / batches
+        metrics.entropy = sums.entropy / batches
+        metrics.approxKL = sums.kl / batches
+        metrics.approxKLk3 = sums.kl3 / batches
+        metrics.clipFraction = sums.clipped / batches
+        metrics.gradientNorm = sums.norm / batches
+        metrics.epochs = epochsRun
+        metrics.learningRate = Double(optimizer.learningRate)
+        metrics.clipRange = Double(clip)
+        metrics.explainedVariance = Self.explainedVariance(predicted: buffer.values, targets: buffer.returns)
+        if model.logStd != nil { metrics.actionStd = Double(model.clampedLogStd.exp().mean().item) }
+        return metrics
+    }
+
+    private struct Minibatch {
+        let observations: Tensor, actions: Tensor, oldLogProbabilities: Tensor, advantages: Tensor, returns: Tensor, oldValues: Tensor
+    }
+
+    private func minibatch(_ indices: ArraySlice<Int>, obsSize: Int, actSize: Int, normalizeAdvantages: Bool) -> Minibatch {
+        let b = indices.count
+        var obs = [Float](), act = [Float](), logp = [Float](), adv = [Float](), ret = [Float](), val = [Float]()
+        obs.reserveCapacity(b * obsSize); act.reserveCapacity(b * actSize)
+        for i in indices {
+            obs.append(contentsOf: buffer.observations[(i * obsSize)..<((i + 1) * obsSize)])
+            act.append(contentsOf: buffer.actions[(i * actSize)..<((i + 1) * actSize)])
+            logp.append(buffer.logProbabilities[i]); adv.append(buffer.advantages[i])
+            ret.append(buffer.returns[i]); val.append(buffer.values[i])
+        }
+        if normalizeAdvantages && b > 1 {  // core detail 7, with the unbiased std as PyTorch's
+            let mean = adv.reduce(0, +) / Float(b)
+            let std = (adv.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(b - 1)).squareRoot()
+            adv = adv.map { ($0 - mean) / (std + 1e-8) }
+        }
+        return Minibatch(observations: Tensor(shape: [b, obsSize], obs), actions: Tensor(shape: [b, actSize], act),
+                         oldLogProbabilities: Tensor(logp), advantages: Tensor(adv), returns: Tensor(ret), oldValues: Tensor(val))
+    }
+
+    /// (k1, k3, clip fraction) from log-ratios log(π_new / π_old).
+    static func ratioStatistics(_ logRatios: [Float], clip: Float) -> (Double, Double, Double) {
+        var k1 = 0.0, k3 = 0.0, clipped = 0.0
+        for logRatio in logRatios {
+            let r = Foundation.exp(Double(logRatio))
+            k1 += -Double(logRatio)
+            k3 += (r - 1) - Double(logRatio)
+            if Swift.abs(r - 1) > Double(clip) { clipped += 1 }
+        }
+        let n = Double(Swift.max(logRatios.count, 1))
+        return (k1 / n, k3 / n, clipped / n)
+    }
+
+    /// 1 − Var(y − ŷ) / Var(y); NaN when the targets have no variance.
+    public static func explainedVariance(predicted: [Float], targets: [Float]) -> Double {
+        func variance(_ x: [Double]) -> Double {
+            let mean = x.reduce(0, +) / Double(x.count)
+            return x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(x.count)
+        }
+        let y = targets.map(Double.init)
+        let varianceY = variance(y)
+        guard varianceY > 0 else { return .nan }
+        return 1 - variance(zip(y, predicted).map { $0 - Double($1) }) / varianceY
+    }
+
+    private func checkFinite(_ values: [Float], _ quantity: String) throws {
+        if values.contains(where: { !$0.isFinite }) { throw RLError.nonFinite(quantity: quantity, step: globalStep) }
+    }
+
+    // MARK: Evaluation
+
+    /// Runs full episodes on fresh copies of the environment with the current policy and
+    /// frozen normalisation statistics; returns each episode's return.
+    public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64 = 1_000_000,
+                         recordFrames: Bool = false) throws -> (returns: [Double], frames: [RenderFrame]) {
+        let env = try Environments.make(configuration.environment, options: configuration.environmentOptions)
+        var generator = RandomGenerator(seed: seed, stream: "ppo-evaluation")
+        var returns: [Double] = [], frames: [RenderFrame] = []
+        for episode in 0..<episodes {
+            var observation = try env.reset(seed: seed &+ UInt64(episode)).observation
+            var total = 0.0
+            while true {
+                let input = Tensor(shape: [1, observation.count], environment.normalize(observation))
+                let action = model.act(input, deterministic: deterministic, generator: &generator).environment
+                let step = try env.step(action)
+                if recordFrames && episode == 0 { frames.append(env.render()) }
+                total += step.reward
+                observation = step.observation
+                if step.isDone { break }
+            }
+            returns.append(total)
+        }
+        return (returns, frames)
+    }
+}

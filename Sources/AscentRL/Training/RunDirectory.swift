@@ -1,0 +1,114 @@
+import AscentTensor
+import Foundation
+
+/// A training run's directory:
+///
+///     config.json                 everything needed to reproduce the run
+///     metrics.csv, metrics.jsonl  one row per update
+///     checkpoints/latest.safetensors, checkpoints/step-<N>.safetensors
+///     report.html                 written by the reporting layer
+///
+/// Checkpoints are written atomically, so an interrupted save never destroys the last good one.
+public struct RunDirectory: Sendable {
+    public let url: URL
+
+    public var configurationURL: URL { url.appendingPathComponent("config.json") }
+    public var metricsURL: URL { url.appendingPathComponent("metrics.csv") }
+    public var logURL: URL { url.appendingPathComponent("metrics.jsonl") }
+    public var checkpointsURL: URL { url.appendingPathComponent("checkpoints") }
+    public var latestCheckpointURL: URL { checkpointsURL.appendingPathComponent("latest.safetensors") }
+    public var reportURL: URL { url.appendingPathComponent("report.html") }
+
+    /// A new run directory; refuses one that already holds a run.
+    public static func create(at path: String) throws -> RunDirectory {
+        let run = RunDirectory(url: URL(fileURLWithPath: path))
+        if FileManager.default.fileExists(atPath: run.configurationURL.path) {
+            throw RLError.invalidRunDirectory("'\(path)' already holds a run (config.json exists); continue it with `ascent resume \(path)` or choose another --out")
+        }
+        do {
+            try FileManager.default.createDirectory(at: run.checkpointsURL, withIntermediateDirectories: true)
+        } catch {
+            throw RLError.invalidRunDirectory("cannot create run directory '\(path)': \(error.localizedDescription)")
+        }
+        return run
+    }
+
+    /// An existing run directory, with its configuration and at least one checkpoint.
+    public static func open(at path: String) throws -> RunDirectory {
+        let run = RunDirectory(url: URL(fileURLWithPath: path))
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw RLError.invalidRunDirectory("'\(path)' is not a directory; pass the --out directory of a training run")
+        }
+        guard FileManager.default.fileExists(atPath: run.configurationURL.path) else {
+            throw RLError.invalidRunDirectory("'\(path)' has no config.json: it is not an Ascent run directory")
+        }
+        guard FileManager.default.fileExists(atPath: run.latestCheckpointURL.path) else {
+            throw RLError.invalidRunDirectory("'\(path)' has no checkpoints/latest.safetensors (the run saved no checkpoint yet)")
+        }
+        return run
+    }
+
+    /// The `config.json` record.
+    public struct Record<Configuration: Codable>: Codable {
+        public var ascentVersion: String
+        public var algorithm: String
+        public var configuration: Configuration
+
+        public init(algorithm: String, configuration: Configuration) {
+            ascentVersion = AscentVersion.string
+            self.algorithm = algorithm
+            self.configuration = configuration
+        }
+    }
+
+    public func writeConfiguration<C: Codable>(_ configuration: C, algorithm: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(Record(algorithm: algorithm, configuration: configuration)), to: configurationURL)
+    }
+
+    /// The algorithm named in `config.json`.
+    public func algorithm() throws -> String {
+        struct Header: Decodable { let algorithm: String }
+        do {
+            return try JSONDecoder().decode(Header.self, from: Data(contentsOf: configurationURL)).algorithm
+        } catch {
+            throw RLError.invalidRunDirectory("\(configurationURL.path) is unreadable or malformed: \(error.localizedDescription)")
+        }
+    }
+
+    /// Appends one row to `metrics.csv` (writing the header first if new) and one object to `metrics.jsonl`.
+    public func appendMetrics(columns: [String], values: [Double]) throws {
+        let csvExists = FileManager.default.fileExists(atPath: metricsURL.path)
+        var csv = csvExists ? "" : columns.joined(separator: ",") + "\n"
+        csv += values.map { $0.isFinite ? "\($0)" : "" }.joined(separator: ",") + "\n"
+        let fields = zip(columns, values).map { "\"\($0)\":" + ($1.isFinite ? "\($1)" : "null") }
+        try append(csv, to: metricsURL)
+        try append("{" + fields.joined(separator: ",") + "}\n", to: logURL)
+    }
+
+    private func append(_ text: String, to file: URL) throws {
+        if !FileManager.default.fileExists(atPath: file.path) {
+            FileManager.default.createFile(atPath: file.path, contents: nil)
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: file)
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(text.utf8))
+        } catch {
+            throw RLError.invalidRunDirectory("cannot append to \(file.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Saves `latest` (and a numbered copy when `keep` is true), atomically.
+    public func saveCheckpoint(_ checkpoint: SafeTensors, step: Int, keep: Bool) throws {
+        try checkpoint.write(to: latestCheckpointURL)
+        if keep { try checkpoint.write(to: checkpointsURL.appendingPathComponent("step-\(step).safetensors")) }
+    }
+
+    public func loadLatestCheckpoint() throws -> SafeTensors {
+        try SafeTensors.read(from: latestCheckpointURL)
+    }
+}
