@@ -36,6 +36,7 @@ struct PPOOptions: ParsableArguments {
     @Option(help: "Hidden activation: tanh, relu, gelu, sigmoid.") var activation: String?
     @Option(help: "Initial log standard deviation of Gaussian policies.") var initialLogStd: Float?
     @Option(help: "Squash Gaussian actions with tanh onto the bounds (true/false).") var squashActions: Bool?
+    @Option(help: "Robust Policy Optimization: uniform noise of this half-width on Gaussian means during updates (0 = off).") var rpoAlpha: Float?
     @Option(help: "Vector environment mode: native, serial or threaded.") var vectorMode: String?
 
     func apply(to c: inout PPOConfiguration) throws {
@@ -74,6 +75,7 @@ struct PPOOptions: ParsableArguments {
         }
         if let initialLogStd { c.initialLogStd = initialLogStd }
         if let squashActions { c.squashActions = squashActions }
+        if let rpoAlpha { c.rpoAlpha = rpoAlpha }
         if let vectorMode { c.vectorMode = vectorMode }
     }
 }

@@ -25,14 +25,16 @@ public struct TrainingReport {
 
     public func html() -> String {
         let steps = history.map { Double($0.globalStep) }
-        let seconds = history.map(\.wallSeconds)
-        let returns = history.map(\.episodeReturn)
+        // Returns exist only for rollouts in which an episode finished: draw those points joined up.
+        let finished = history.filter { $0.episodeReturn.isFinite }
+        let returnSteps = finished.map { Double($0.globalStep) }, returnSeconds = finished.map(\.wallSeconds)
+        let returns = finished.map(\.episodeReturn)
         var body = "<h1>\(escape(title))</h1>" + summary()
         body += "<h2>Learning curve</h2><div class=\"row\">"
         body += LineChart(title: "episode return vs environment steps", xLabel: "environment steps",
-                          series: [.init(name: "return", x: steps, y: returns)], width: 520, height: 260).svg()
+                          series: [.init(name: "return", x: returnSteps, y: returns)], width: 520, height: 260).svg()
         body += LineChart(title: "episode return vs wall time", xLabel: "seconds",
-                          series: [.init(name: "return", x: seconds, y: returns, color: "#16a34a")], width: 520, height: 260).svg()
+                          series: [.init(name: "return", x: returnSeconds, y: returns, color: "#16a34a")], width: 520, height: 260).svg()
         body += "</div><h2>Debugging signals</h2><div class=\"row\">"
         let panels: [(String, KeyPath<PPOMetrics, Double>)] = [
             ("policy loss", \.policyLoss), ("value loss", \.valueLoss), ("entropy", \.entropy),
@@ -41,7 +43,9 @@ public struct TrainingReport {
             ("policy std", \.actionStd), ("steps per second", \.stepsPerSecond), ("episode length", \.episodeLength),
         ]
         for (name, key) in panels where history.contains(where: { $0[keyPath: key].isFinite }) {
-            body += LineChart(title: name, xLabel: "environment steps", series: [.init(name: name, x: steps, y: history.map { $0[keyPath: key] })],
+            let points = history.filter { $0[keyPath: key].isFinite }
+            body += LineChart(title: name, xLabel: "environment steps",
+                              series: [.init(name: name, x: points.map { Double($0.globalStep) }, y: points.map { $0[keyPath: key] })],
                               width: 330, height: 190).svg()
         }
         body += "</div>"

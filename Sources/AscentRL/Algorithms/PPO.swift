@@ -147,7 +147,9 @@ public final class PPO {
                 let indices = order[start..<(start + c.minibatchSize)]
                 let batch = minibatch(indices, obsSize: obsSize, actSize: actSize, normalizeAdvantages: c.normalizeAdvantages)
 
-                let (newLogProbability, entropy) = model.evaluate(batch.observations, actions: batch.actions)
+                let perturbation = c.rpoAlpha > 0 && model.logStd != nil
+                    ? Tensor.randomUniform(batch.actions.shape, low: -c.rpoAlpha, high: c.rpoAlpha, generator: &minibatchGenerator) : nil
+                let (newLogProbability, entropy) = model.evaluate(batch.observations, actions: batch.actions, meanPerturbation: perturbation)
                 let logRatio = newLogProbability - batch.oldLogProbabilities
                 let ratio = logRatio.exp()
                 // Clipped surrogate (core detail 8): maximise min(r A, clip(r) A) = minimise max(−r A, −clip(r) A).

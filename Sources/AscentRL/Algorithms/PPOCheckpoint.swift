@@ -17,7 +17,9 @@ extension PPO {
         for (name, tensor) in optimizer.state().tensors { tensors["optimizer." + name] = tensor }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        func json<T: Encodable>(_ value: T) -> String { String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self) }
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        // Every value here is encodable (non-finite floats become strings), so encoding cannot fail.
+        func json<T: Encodable>(_ value: T) -> String { String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self) }
         let metadata: [String: String] = [
             "format": "ascent-ppo-checkpoint",
             "ascent_version": AscentVersion.string,
@@ -41,6 +43,7 @@ extension PPO {
             throw RLError.invalidRunDirectory("not a PPO checkpoint (metadata 'format' is \(file.metadata["format"].map { "'\($0)'" } ?? "missing"))")
         }
         let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         func field<T: Decodable>(_ key: String, as type: T.Type) throws -> T {
             guard let text = file.metadata[key], let value = try? decoder.decode(T.self, from: Data(text.utf8)) else {
                 throw RLError.invalidRunDirectory("checkpoint metadata '\(key)' is missing or malformed")

@@ -53,6 +53,9 @@ public struct PPOConfiguration: Codable, Sendable, Equatable {
     public var activation: Activation = .tanh
     /// Initial log standard deviation of the Gaussian policy (0 → σ = 1).
     public var initialLogStd: Float = 0
+    /// Robust Policy Optimization (Rahman & Xue 2022): during updates, add U(−α, α) noise to the
+    /// Gaussian means before computing log-probabilities; 0 is plain PPO. CleanRL's RPO uses 0.5.
+    public var rpoAlpha: Float = 0
     /// Squash Gaussian actions through tanh onto the action bounds (with the log-det correction)
     /// instead of clipping them at the environment boundary.
     public var squashActions = false
@@ -90,6 +93,7 @@ public struct PPOConfiguration: Codable, Sendable, Equatable {
         try require(!hiddenSizes.isEmpty && hiddenSizes.allSatisfy { $0 > 0 }, "hiddenSizes", hiddenSizes, "must be positive layer sizes")
         try require(initialLogStd.isFinite && ActorCritic.logStdRange.contains(initialLogStd), "initialLogStd", initialLogStd,
                     "must lie in \(ActorCritic.logStdRange)")
+        try require(rpoAlpha.isFinite && rpoAlpha >= 0, "rpoAlpha", rpoAlpha, "must be a non-negative number")
         try require(["native", "serial", "threaded"].contains(vectorMode), "vectorMode", vectorMode, "must be native, serial or threaded")
     }
 

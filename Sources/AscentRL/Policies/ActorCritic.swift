@@ -86,11 +86,15 @@ public final class ActorCritic: Module {
 
     /// Log-probabilities of stored actions and the entropy under the current policy, both `[batch]`.
     /// `actions` holds pre-squash Gaussian samples or category indices, `actionSize` per row.
-    public func evaluate(_ observations: Tensor, actions: Tensor) -> (logProbability: Tensor, entropy: Tensor) {
+    ///
+    /// `meanPerturbation` (same shape as the means) is added to Gaussian means: Robust Policy
+    /// Optimization's uniform noise, which keeps the policy from collapsing its exploration.
+    public func evaluate(_ observations: Tensor, actions: Tensor, meanPerturbation: Tensor? = nil) -> (logProbability: Tensor, entropy: Tensor) {
         let output = actor(observations)
         switch head {
         case .gaussian:
-            let distribution = DiagonalGaussian(mean: output, logStd: clampedLogStd, squashed: squashed)
+            let mean = meanPerturbation.map { output + $0 } ?? output
+            let distribution = DiagonalGaussian(mean: mean, logStd: clampedLogStd, squashed: squashed)
             return (distribution.logProbability(ofUnsquashed: actions), distribution.entropy())
         case .categorical:
             let distribution = Categorical(logits: output)

@@ -1,0 +1,142 @@
+import AscentEnvironments
+import AscentTensor
+import Foundation
+import Testing
+@testable import AscentRL
+
+/// A short CartPole configuration for fast tests.
+func smallCartPole(seed: UInt64 = 1, steps: Int = 2048) throws -> PPOConfiguration {
+    var c = try PPOConfiguration.preset("CartPole-v1")
+    c.seed = seed
+    c.totalSteps = steps
+    return c
+}
+
+@Suite("PPO")
+struct PPOTests {
+    @Test func invalidHyperparametersAreNamed() throws {
+        var c = PPOConfiguration()
+        c.minibatchSize = 100
+        #expect(throws: RLError.self) { try c.validate() }
+        do { try c.validate() } catch { #expect("\(error)".contains("must divide the rollout size")) }
+        for mutate in [{ (c: inout PPOConfiguration) in c.learningRate = .nan }, { $0.learningRate = -1 }, { $0.clipRange = 0 },
+                       { $0.environments = 0 }, { $0.gamma = 1.5 }, { $0.hiddenSizes = [] }, { $0.vectorMode = "gpu" }] {
+            var bad = PPOConfiguration()
+            mutate(&bad)
+            #expect(throws: RLError.self) { try bad.validate() }
+        }
+        #expect(throws: RLError.invalidHyperparameter(name: "preset", value: "Pong-v5", expected: "one of Pendulum-v1, CartPole-v1, Acrobot-v1, MountainCarContinuous-v0")) {
+            try PPOConfiguration.preset("Pong-v5")
+        }
+        var unknown = PPOConfiguration()
+        unknown.environment = "Pendulum-v2"
+        #expect(throws: EnvironmentError.self) { try PPO(unknown) }
+    }
+
+    @Test func sameSeedGivesIdenticalTraining() throws {
+        /// Metrics as text (NaN, e.g. the absent Gaussian std, is not equal to itself), without timings.
+        func run(seed: UInt64) throws -> [String] {
+            let ppo = try PPO(try smallCartPole(seed: seed))
+            try ppo.train()
+            return ppo.history.map { var m = $0; m.wallSeconds = 0; m.stepsPerSecond = 0; return "\(m.values)" }
+        }
+        let a = try run(seed: 5)
+        #expect(a.count == 8)
+        #expect(a == (try run(seed: 5)))
+        #expect(a != (try run(seed: 6)))
+    }
+
+    @Test func checkpointRestoresEverythingAndContinuesDeterministically() throws {
+        let ppo = try PPO(try smallCartPole(seed: 3, steps: 4096))
+        try ppo.train(untilStep: 1024)
+        let encoded = ppo.checkpoint().encoded()
+        let first = try PPO.restore(from: try SafeTensors.decode(encoded))
+        let second = try PPO.restore(from: try SafeTensors.decode(encoded))
+        #expect(first.globalStep == 1024 && first.updatesDone == 4 && first.history.count == 4)
+        for (a, b) in zip(ppo.model.parameters, first.model.parameters) { #expect(a.value.scalars == b.value.scalars) }
+        #expect(first.optimizer.stepCount == ppo.optimizer.stepCount)
+        try first.train()
+        try second.train()
+        #expect(first.history.map(\.policyLoss) == second.history.map(\.policyLoss))
+        #expect(first.history.count == 16)
+        #expect(first.globalStep == 4096)
+    }
+
+    @Test func corruptCheckpointsAreRejectedClearly() throws {
+        let ppo = try PPO(try smallCartPole())
+        var file = ppo.checkpoint()
+        file.metadata["global_step"] = "many"
+        #expect(throws: RLError.invalidRunDirectory("checkpoint metadata 'global_step' is missing or not a non-negative integer")) {
+            try PPO.restore(from: file)
+        }
+        var missing = ppo.checkpoint()
+        missing.tensors.removeValue(forKey: "model.logStd")
+        missing.tensors.removeValue(forKey: "model.critic.layers.0.bias")
+        #expect(throws: CheckpointError.nameMismatch(missing: ["model.critic.layers.0.bias"], unexpected: [])) {
+            try PPO.restore(from: missing)
+        }
+        #expect(throws: RLError.self) { try PPO.restore(from: SafeTensors()) }
+    }
+
+    @Test func nanFromTheEnvironmentStopsTrainingWithTheStep() throws {
+        try? Environments.register(EnvironmentSpec(id: "Poisoned-v0", maxEpisodeSteps: 50, summary: "NaN after 30 steps") { _ in PoisonedEnvironment() })
+        var c = PPOConfiguration()
+        c.environment = "Poisoned-v0"
+        c.vectorMode = "serial"
+        c.rolloutSteps = 64
+        c.normalizeObservations = false
+        #expect(throws: RLError.nonFinite(quantity: "observation", step: 31)) { try PPO(c).train() }
+    }
+
+    @Test func runDirectoryRefusesToOverwriteAndReportsMissingPieces() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ascent-run-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let run = try RunDirectory.create(at: path)
+        try run.writeConfiguration(PPOConfiguration(), algorithm: "ppo")
+        #expect(throws: RLError.self) { try RunDirectory.create(at: path) }
+        #expect(throws: RLError.invalidRunDirectory("'\(path)' has no checkpoints/latest.safetensors (the run saved no checkpoint yet)")) {
+            try RunDirectory.open(at: path)
+        }
+        #expect(throws: RLError.self) { try RunDirectory.open(at: path + "-missing") }
+        try run.appendMetrics(columns: ["a", "b"], values: [1, .nan])
+        try run.appendMetrics(columns: ["a", "b"], values: [2, 3])
+        #expect(try String(contentsOf: run.metricsURL, encoding: .utf8) == "a,b\n1.0,\n2.0,3.0\n")
+        #expect(try String(contentsOf: run.logURL, encoding: .utf8) == "{\"a\":1.0,\"b\":null}\n{\"a\":2.0,\"b\":3.0}\n")
+    }
+}
+
+/// Returns NaN observations from its 31st step on.
+final class PoisonedEnvironment: Environment {
+    var t = 0
+    let name = "Poisoned-v0"
+    let observationSpace = Space.box(.init(low: [-1], high: [1]))
+    let actionSpace = Space.discrete(count: 2)
+    func reset(seed: UInt64?, options: ResetOptions) throws -> (observation: [Float], info: Info) { ([0], [:]) }
+    func step(_ action: [Float]) throws -> Step {
+        t += 1
+        return Step(observation: [t > 30 ? .nan : 0], reward: 1, terminated: false)
+    }
+    func render() -> RenderFrame { RenderFrame(kind: "poisoned", values: [:]) }
+}
+
+@Suite("PPO learns", .serialized)
+struct PPOLearningTests {
+    /// CartPole: from ~20 (random) to clearly balancing within 30k steps.
+    @Test func cartPoleLearns() throws {
+        let ppo = try PPO(try smallCartPole(seed: 1, steps: 30_000))
+        try ppo.train()
+        let returns = try ppo.evaluate(episodes: 10).returns
+        #expect(returns.reduce(0, +) / 10 > 150)
+    }
+
+    /// Pendulum: a random policy scores about −1200; 40k steps get well beyond it.
+    @Test func pendulumImproves() throws {
+        var c = try PPOConfiguration.preset("Pendulum-v1")
+        c.totalSteps = 40_960
+        c.seed = 1
+        let ppo = try PPO(c)
+        try ppo.train()
+        let returns = try ppo.evaluate(episodes: 10).returns
+        #expect(returns.reduce(0, +) / 10 > -700)
+    }
+}
