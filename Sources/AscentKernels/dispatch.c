@@ -62,6 +62,7 @@ void ascent_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
 
 void ascent_vexp(const float *x, float *y, long n) { DISPATCH(ascent_vexp, x, y, n) }
 void ascent_vtanh(const float *x, float *y, long n) { DISPATCH(ascent_vtanh, x, y, n) }
+void ascent_vtanh_inplace(float *x, long n) { DISPATCH(ascent_vtanh_inplace, x, n) }
 void ascent_vtanh_backward(const float *y, const float *gy, float *gx, long n, float beta) {
     DISPATCH(ascent_vtanh_backward, y, gy, gx, n, beta)
 }

@@ -17,6 +17,7 @@ void ascent_sgemm_avx512(SGEMM_ARGS);
 #define ELEMENTWISE_DECLARE(SUFFIX) \
     void ascent_vexp_##SUFFIX(const float *x, float *y, long n); \
     void ascent_vtanh_##SUFFIX(const float *x, float *y, long n); \
+    void ascent_vtanh_inplace_##SUFFIX(float *x, long n); \
     void ascent_vtanh_backward_##SUFFIX(const float *y, const float *gy, float *gx, long n, float beta); \
     void ascent_adam_update_##SUFFIX(float *param, const float *grad, float *m, float *v, long n, \
         float beta1, float beta2, float step_size, float bias2, float eps, float decay); \

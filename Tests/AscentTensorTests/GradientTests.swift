@@ -63,6 +63,9 @@ let linearAlgebraCases: [GradientCase] = [
     .init(name: "batched matmul transposeB", shapes: [[2, 3, 4], [2, 5, 4]]) { $0[0].matmul($0[1], transposeB: true) },
     .init(name: "linear", shapes: [[3, 4], [5, 4], [5]]) { $0[0].linear(weight: $0[1], bias: $0[2]) },
     .init(name: "linear no bias 3D", shapes: [[2, 3, 4], [5, 4]]) { $0[0].linear(weight: $0[1], bias: nil) },
+    .init(name: "linear + tanh", shapes: [[3, 4], [5, 4], [5]]) { $0[0].linear(weight: $0[1], bias: $0[2], activation: .tanh) },
+    .init(name: "linear + relu", shapes: [[3, 4], [5, 4], [5]]) { $0[0].linear(weight: $0[1], bias: $0[2], activation: .relu) },
+    .init(name: "linear + gelu (unfused)", shapes: [[3, 4], [5, 4], [5]]) { $0[0].linear(weight: $0[1], bias: $0[2], activation: .gelu) },
     .init(name: "large matmul (kernel blocking)", shapes: [[13, 300], [300, 35]], tolerance: 3e-2) { $0[0].matmul($0[1]) * 0.1 },
 ]
 
@@ -75,6 +78,9 @@ let neuralCases: [GradientCase] = [
         $0[0].logSoftmax().gather(alongAxis: 1, indices: IntTensor(shape: [3, 2], [0, 3, 2, 2, 1, 0]))
     },
     .init(name: "embedding", shapes: [[5, 3]]) { $0[0].embedding(IntTensor(shape: [2, 2], [4, 1, 1, 0])) },
+    .init(name: "diagonal Gaussian log-probability", shapes: [[4, 2], [4, 2], [2]]) {
+        Tensor.diagonalGaussianLogProbability(samples: $0[0], mean: $0[1], logStd: $0[2])
+    },
     .init(name: "layerNorm", shapes: [[3, 6], [6], [6]]) { $0[0].layerNorm(gain: $0[1], bias: $0[2]) },
     .init(name: "causal attention", shapes: [[2, 4, 3], [2, 4, 3], [2, 4, 3]]) { t in
         let scores = t[0].matmul(t[1], transposeB: true) * (1 / Float(3).squareRoot()) + Tensor.causalMask(size: 4)

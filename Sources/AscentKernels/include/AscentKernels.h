@@ -35,6 +35,8 @@ void ascent_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
 void ascent_vexp(const float *x, float *y, long n);
 /// y[i] = tanh(x[i]) (a few ulp; NaN propagates).
 void ascent_vtanh(const float *x, float *y, long n);
+/// x[i] = tanh(x[i]) in place (a separate entry point: an aliased x/y pair would defeat vectorisation).
+void ascent_vtanh_inplace(float *x, long n);
 /// The tanh backward pass from its output: gx[i] = beta * gx[i] + gy[i] * (1 - y[i]^2),
 /// with beta 0 (overwrite; gx may hold garbage) or 1 (accumulate).
 void ascent_vtanh_backward(const float *y, const float *gy, float *gx, long n, float beta);

@@ -28,6 +28,8 @@ public final class PPO {
     private var observations: [Float]
     private var buffer: RolloutBuffer
     private var trainingSeconds = 0.0
+    /// The model's parameters, listed once (listing walks the module by reflection).
+    private let parameters: [Parameter]
 
     public init(_ configuration: PPOConfiguration) throws {
         try configuration.validate()
@@ -47,6 +49,7 @@ public final class PPO {
                             activation: configuration.activation, initialLogStd: configuration.initialLogStd,
                             squashed: configuration.squashActions, generator: &initGenerator)
         optimizer = Adam(model.namedParameters(), learningRate: configuration.learningRate, epsilon: configuration.adamEpsilon)
+        parameters = optimizer.parameters.map(\.parameter)
         actionGenerator = RandomGenerator(seed: configuration.seed, stream: "ppo-actions")
         minibatchGenerator = RandomGenerator(seed: configuration.seed, stream: "ppo-minibatches")
         buffer = RolloutBuffer(steps: configuration.rolloutSteps, environments: configuration.environments,
@@ -164,7 +167,7 @@ public final class PPO {
                 } else {
                     valueLoss = (newValues - batch.returns).pow(2).mean() * 0.5
                 }
-                let entropyMean = entropy.mean()
+                let entropyMean = entropy
                 let loss = policyLoss - entropyMean * c.entropyCoefficient + valueLoss * c.valueCoefficient  // core detail 10
 
                 let (kl, kl3, clippedFraction) = Self.ratioStatistics(logRatio.scalars, clip: clip)
@@ -173,7 +176,7 @@ public final class PPO {
                 optimizer.zeroGradients()
                 loss.backward()
                 try checkFinite([loss.item], "loss")
-                let norm = clipGradientNorm(model.parameters, maxNorm: c.maxGradientNorm)  // core detail 11
+                let norm = clipGradientNorm(parameters, maxNorm: c.maxGradientNorm)  // core detail 11
                 guard norm.isFinite else { throw RLError.nonFinite(quantity: "gradient norm", step: globalStep) }
                 optimizer.step()
 

@@ -10,7 +10,7 @@ import Foundation
 public struct DiagonalGaussian {
     /// `[batch, dimensions]`
     public let mean: Tensor
-    /// `[dimensions]` or `[batch, dimensions]`
+    /// `[dimensions]`: state-independent.
     public let logStd: Tensor
     public let squashed: Bool
 
@@ -26,21 +26,35 @@ public struct DiagonalGaussian {
     }
 
     /// log π of pre-squash samples `u` (`[batch, dimensions]`), summed over dimensions: `[batch]`.
+    /// `logStd` must be `[dimensions]` (state-independent).
     public func logProbability(ofUnsquashed u: Tensor) -> Tensor {
-        let z = (u - mean) * (-logStd).exp()
-        var perDimension = z * z * -0.5 - logStd - DiagonalGaussian.halfLogTwoPi
-        if squashed {
-            let y = u.detached().tanh()
-            perDimension = perDimension - (1 - y * y + DiagonalGaussian.squashEpsilon).log()
-        }
-        return perDimension.sum(alongAxis: -1)
+        let logProbability = Tensor.diagonalGaussianLogProbability(samples: u, mean: mean, logStd: logStd)
+        guard squashed else { return logProbability }
+        let y = u.detached().tanh()
+        return logProbability - (1 - y * y + DiagonalGaussian.squashEpsilon).log().sum(alongAxis: -1)
     }
 
-    /// Differential entropy of the unsquashed Gaussian, summed over dimensions: `[batch]`
-    /// (Σ log σ + ½ log 2πe per row). There is no closed form after tanh; PPO uses this.
+    /// Differential entropy of the unsquashed Gaussian, Σ log σ + d · ½ log 2πe: the same for
+    /// every state, since σ does not depend on it (a scalar). There is no closed form after
+    /// tanh; PPO uses this.
     public func entropy() -> Tensor {
-        let perDimension = logStd + (0.5 + DiagonalGaussian.halfLogTwoPi)
-        let rows = mean.shape[0]
-        return (perDimension.broadcast(to: mean.shape)).sum(alongAxis: -1).reshaped([rows])
+        logStd.sum() + Float(logStd.count) * (0.5 + DiagonalGaussian.halfLogTwoPi)
+    }
+
+    /// The same log-probability for plain arrays (no graph): rollouts call this every step.
+    static func logProbability(samples: [Float], means: [Float], logStd: [Float], squashed: Bool) -> [Float] {
+        let d = logStd.count, rows = samples.count / Swift.max(d, 1)
+        return (0..<rows).map { r in
+            var total: Float = 0
+            for j in 0..<d {
+                let z = (samples[r * d + j] - means[r * d + j]) * Foundation.exp(-logStd[j])
+                total += -0.5 * z * z - logStd[j] - halfLogTwoPi
+                if squashed {
+                    let y = Foundation.tanh(samples[r * d + j])
+                    total -= Foundation.log(1 - y * y + squashEpsilon)
+                }
+            }
+            return total
+        }
     }
 }

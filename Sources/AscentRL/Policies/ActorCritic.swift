@@ -84,7 +84,7 @@ public final class ActorCritic: Module {
         logStd!.value.clamped(min: ActorCritic.logStdRange.lowerBound, max: ActorCritic.logStdRange.upperBound)
     }
 
-    /// Log-probabilities of stored actions and the entropy under the current policy, both `[batch]`.
+    /// Log-probabilities of stored actions (`[batch]`) and the mean entropy (a scalar) under the current policy.
     /// `actions` holds pre-squash Gaussian samples or category indices, `actionSize` per row.
     ///
     /// `meanPerturbation` (same shape as the means) is added to Gaussian means: Robust Policy
@@ -99,7 +99,7 @@ public final class ActorCritic: Module {
         case .categorical:
             let distribution = Categorical(logits: output)
             let indices = IntTensor(shape: [actions.shape[0]], actions.scalars.map { Int($0) })
-            return (distribution.logProbability(of: indices), distribution.entropy())
+            return (distribution.logProbability(of: indices), distribution.entropy().mean())
         }
     }
 
@@ -116,13 +116,13 @@ public final class ActorCritic: Module {
             let rows = observations.shape[0]
             switch head {
             case .gaussian(let dimensions, let low, let high):
-                let std = clampedLogStd.exp().scalars
-                var stored = output.scalars
+                let logStd = clampedLogStd.scalars
+                let means = output.scalars
+                var stored = means
                 if !deterministic {
-                    for r in 0..<rows { for d in 0..<dimensions { stored[r * dimensions + d] += std[d] * generator.normal() } }
+                    for r in 0..<rows { for d in 0..<dimensions { stored[r * dimensions + d] += Foundation.exp(logStd[d]) * generator.normal() } }
                 }
-                let logProbability = DiagonalGaussian(mean: output, logStd: clampedLogStd, squashed: squashed)
-                    .logProbability(ofUnsquashed: Tensor(shape: [rows, dimensions], stored)).scalars
+                let logProbability = DiagonalGaussian.logProbability(samples: stored, means: means, logStd: logStd, squashed: squashed)
                 let environment = stored.enumerated().map { i, u -> Float in
                     let d = i % dimensions
                     if squashed { return low[d] + (Foundation.tanh(u) + 1) * 0.5 * (high[d] - low[d]) }

@@ -30,8 +30,8 @@ public final class MLP: Module {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         var h = x
         for (i, layer) in layers.enumerated() {
-            h = layer(h)
-            h = i < layers.count - 1 ? activation(h) : outputActivation(h)
+            h = h.linear(weight: layer.weight.value, bias: layer.bias?.value,
+                         activation: i < layers.count - 1 ? activation : outputActivation)
         }
         return h
     }

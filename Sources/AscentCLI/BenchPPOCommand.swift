@@ -1,0 +1,33 @@
+import ArgumentParser
+import AscentRL
+import Foundation
+
+struct BenchPPO: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ppo",
+        abstract: "PPO training time and action latency in Stable-Baselines3's Pendulum configuration.",
+        discussion: "bench/ppo_speed.sh runs this and Stable-Baselines3 (bench/sb3_ppo.py) in the same run. Peak memory is this process's maximum resident set size."
+    )
+
+    @Flag(help: "Print a JSON array of {name, value, unit} records.") var json = false
+    @Option(help: "Training runs; the median is reported.") var runs = 5
+
+    func validate() throws {
+        guard runs > 0 else { throw ValidationError("--runs must be positive, got \(runs)") }
+    }
+
+    func run() throws {
+        var seconds: [Double] = []
+        for run in 0..<runs {
+            seconds.append(try cliErrors { try PPOBenchmark.trainingSeconds(seed: UInt64(run) + 1) })
+        }
+        let latency = try cliErrors { try PPOBenchmark.actionLatencySeconds() }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        BenchmarkOutput.emit([
+            BenchmarkRecord(name: "ppo Pendulum-v1 4x1024 batch 64 10 epochs 102400 steps", value: BenchmarkOutput.median(seconds), unit: "s"),
+            BenchmarkRecord(name: "deterministic action, one observation", value: latency * 1e6, unit: "µs"),
+            BenchmarkRecord(name: "peak resident memory", value: Double(usage.ru_maxrss) / 1024, unit: "MiB"),
+        ], json: json)
+    }
+}
