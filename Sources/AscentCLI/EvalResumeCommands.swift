@@ -19,7 +19,7 @@ struct Eval: ParsableCommand {
     @Argument(help: "Run directory (the --out of `ascent train`).") var directory: String
     @Option(help: "Episodes to run.") var episodes = 20
     @Flag(help: "Use the mean (Gaussian) or most likely (categorical) action instead of sampling.") var deterministic = false
-    @Option(help: "Seed of the evaluation episodes.") var seed: UInt64 = 1_000_000
+    @Option(help: "Seed of the first evaluation episode (default: 1,000,000 + 1,000 × the run's seed).") var seed: UInt64?
     @Flag(help: "Print JSON: mean_return, std_return, episodes, returns.") var json = false
 
     func validate() throws {

@@ -261,8 +261,13 @@ public final class PPO {
 
     /// Runs full episodes on fresh copies of the environment with the current policy and
     /// frozen normalisation statistics; returns each episode's return.
-    public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64 = 1_000_000,
+    ///
+    /// Episode `i` starts from seed `seed + i`. The default seed differs per training seed
+    /// (1,000,000 + 1,000 × training seed), so evaluations of several training seeds cover
+    /// different start states instead of sharing one sample of 20.
+    public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64? = nil,
                          recordFrames: Bool = false) throws -> (returns: [Double], frames: [RenderFrame]) {
+        let seed = seed ?? 1_000_000 &+ 1_000 &* configuration.seed
         let env = try Environments.make(configuration.environment, options: configuration.environmentOptions)
         var generator = RandomGenerator(seed: seed, stream: "ppo-evaluation")
         var returns: [Double] = [], frames: [RenderFrame] = []

@@ -56,7 +56,11 @@ extension PPO {
             }
             return value
         }
-        let ppo = try PPO(try field("configuration", as: PPOConfiguration.self))
+        guard let configurationText = file.metadata["configuration"],
+              let configuration = try? PPOConfiguration.decode(Data(configurationText.utf8)) else {
+            throw RLError.invalidRunDirectory("checkpoint metadata 'configuration' is missing or malformed")
+        }
+        let ppo = try PPO(configuration)
         try ppo.model.load(stateDictionary: file.tensors.filter { $0.key.hasPrefix("model.") }, prefix: "model.")
         let optimizerTensors = Dictionary(uniqueKeysWithValues: file.tensors.compactMap { key, value in
             key.hasPrefix("optimizer.") ? (String(key.dropFirst("optimizer.".count)), value) : nil

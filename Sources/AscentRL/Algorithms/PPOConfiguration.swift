@@ -1,3 +1,4 @@
+import Foundation
 import AscentEnvironments
 import AscentTensor
 
@@ -103,6 +104,17 @@ public struct PPOConfiguration: Codable, Sendable, Equatable {
 }
 
 extension PPOConfiguration {
+    /// Decodes a configuration saved by any Ascent version: keys it lacks (options added
+    /// since) take their defaults, so older runs keep loading.
+    public static func decode(_ data: Data) throws -> PPOConfiguration {
+        guard var saved = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw RLError.invalidRunDirectory("the saved PPO configuration is not a JSON object")
+        }
+        let defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(PPOConfiguration())) as? [String: Any] ?? [:]
+        for (key, value) in defaults where saved[key] == nil { saved[key] = value }
+        return try JSONDecoder().decode(PPOConfiguration.self, from: JSONSerialization.data(withJSONObject: saved))
+    }
+
     /// Tuned settings per environment; ``presetNames`` lists them. Where the numbers come from
     /// is in each preset's comment and in `docs/ppo.md`.
     public static func preset(_ name: String) throws -> PPOConfiguration {

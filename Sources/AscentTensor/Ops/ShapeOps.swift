@@ -41,7 +41,7 @@ extension Tensor {
         let sourceStrides = ShapeMath.strides(shape)
         let gatherStrides = order.map { sourceStrides[$0] }
         let out = TensorStorage(uninitializedCount: count)
-        Tensor.stridedCopy(from: storage.pointer, strides: gatherStrides, shape: newShape, to: out.pointer, accumulate: false)
+        Tensor.stridedCopy(from: storage.pointer, strides: gatherStrides, shape: newShape, to: out.pointer)
         return .result(shape: newShape, storage: out, inputs: [self]) { [self] grad in
             self.accumulateGradient { gx in
                 // Scatter back: walk the result layout, writing to the source positions.
@@ -58,15 +58,16 @@ extension Tensor {
         return permuted(order)
     }
 
-    /// Copies a strided view (`strides` per result axis) into contiguous `destination`.
-    static func stridedCopy(from source: UnsafePointer<Float>, strides: [Int], shape: [Int],
-                            to destination: UnsafeMutablePointer<Float>, accumulate: Bool) {
+    /// Calls `body(linear, offset)` for every element of a strided view: `linear` counts in
+    /// row-major order over `shape`, `offset` is the element's position under `strides`.
+    @inline(__always)
+    static func forEachStrided(shape: [Int], strides: [Int], _ body: (Int, Int) -> Void) {
         let total = ShapeMath.count(shape)
         guard total > 0 else { return }
         var index = [Int](repeating: 0, count: shape.count)
         var offset = 0
         for linear in 0..<total {
-            if accumulate { destination[linear] += source[offset] } else { destination[linear] = source[offset] }
+            body(linear, offset)
             var axis = shape.count - 1
             while axis >= 0 {
                 index[axis] += 1
@@ -79,25 +80,16 @@ extension Tensor {
         }
     }
 
+    /// Copies a strided view (`strides` per result axis) into contiguous `destination`.
+    static func stridedCopy(from source: UnsafePointer<Float>, strides: [Int], shape: [Int],
+                            to destination: UnsafeMutablePointer<Float>) {
+        forEachStrided(shape: shape, strides: strides) { linear, offset in destination[linear] = source[offset] }
+    }
+
     /// Adds contiguous `source` (laid out in `shape`) into the strided view `strides` of `destination`.
     static func stridedScatter(from source: UnsafePointer<Float>, shape: [Int], strides: [Int],
                                to destination: UnsafeMutablePointer<Float>) {
-        let total = ShapeMath.count(shape)
-        guard total > 0 else { return }
-        var index = [Int](repeating: 0, count: shape.count)
-        var offset = 0
-        for linear in 0..<total {
-            destination[offset] += source[linear]
-            var axis = shape.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                offset += strides[axis]
-                if index[axis] < shape[axis] { break }
-                offset -= strides[axis] * shape[axis]
-                index[axis] = 0
-                axis -= 1
-            }
-        }
+        forEachStrided(shape: shape, strides: strides) { linear, offset in destination[offset] += source[linear] }
     }
 
     /// Elements `range` along `axis` (Python's `x[..., a:b, ...]`).
