@@ -116,7 +116,8 @@ public final class ActorCritic: Module {
             let rows = observations.shape[0]
             switch head {
             case .gaussian(let dimensions, let low, let high):
-                let logStd = clampedLogStd.scalars
+                let range = ActorCritic.logStdRange
+                let logStd = logStd!.value.scalars.map { Swift.min(Swift.max($0, range.lowerBound), range.upperBound) }
                 let means = output.scalars
                 var stored = means
                 if !deterministic {

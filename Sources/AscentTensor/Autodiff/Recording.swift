@@ -4,14 +4,15 @@ extension Tensor {
     ///
     /// `backward` receives the result's gradient and adds each input's share,
     /// typically through ``accumulateGradient(_:)`` on the captured inputs.
+    /// `inputs` is evaluated only when recording, so inference builds no input list.
     @inline(__always)
     static func result(
-        shape: [Int], storage: TensorStorage, inputs: [Tensor],
+        shape: [Int], storage: TensorStorage, inputs: @autoclosure () -> [Tensor],
         backward: @escaping (TensorStorage) -> Void
     ) -> Tensor {
         guard GradientMode.isRecording else { return Tensor(shape: shape, storage: storage) }
         var nodes: [GradNode] = []
-        for input in inputs { if let node = input.node { nodes.append(node) } }
+        for input in inputs() { if let node = input.node { nodes.append(node) } }
         guard !nodes.isEmpty else { return Tensor(shape: shape, storage: storage) }
         return Tensor(shape: shape, storage: storage,
                       node: GradNode(count: storage.count, inputs: nodes, backward: backward))

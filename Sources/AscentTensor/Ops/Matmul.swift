@@ -123,8 +123,9 @@ extension Tensor {
         case .relu: for i in 0..<count where !(out.pointer[i] > 0) { out.pointer[i] = 0 }
         default: break
         }
-        let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
-        return .result(shape: Array(shape.dropLast()) + [outFeatures], storage: out, inputs: inputs) { [self] grad in
+        var outputShape = shape
+        outputShape[rank - 1] = outFeatures
+        return .result(shape: outputShape, storage: out, inputs: bias.map { [self, weight, $0] } ?? [self, weight]) { [self] grad in
             // Gradient with respect to the pre-activation.
             var preActivation: TensorStorage?
             switch activation {
