@@ -6,13 +6,16 @@ import Foundation
 struct ProgressLine {
     let total: Int
     let unit: String
+    /// Work already done before this line started (a resumed run): excluded from the rate.
+    let initial: Int
     private let start = Date()
     private var lastPrint = Date.distantPast
     private let interactive = isatty(STDERR_FILENO) != 0
 
-    init(total: Int, unit: String) {
+    init(total: Int, unit: String, initial: Int = 0) {
         self.total = total
         self.unit = unit
+        self.initial = initial
     }
 
     mutating func update(done: Int, detail: String, force: Bool = false) {
@@ -21,7 +24,7 @@ struct ProgressLine {
         guard force || now.timeIntervalSince(lastPrint) >= interval else { return }
         lastPrint = now
         let elapsed = now.timeIntervalSince(start)
-        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let rate = elapsed > 0 ? Double(done - initial) / elapsed : 0
         let remaining = rate > 0 ? Double(total - done) / rate : 0
         let percent = total > 0 ? 100 * Double(done) / Double(total) : 100
         let line = String(format: "%@/%@ %@ (%3.0f%%)  %@ %@/s  %@  ETA %@",

@@ -19,7 +19,7 @@ struct TrainingSession {
     func run() throws {
         let interrupted = InterruptFlag()
         let target = untilStep ?? ppo.configuration.totalSteps
-        var progress = ProgressLine(total: target, unit: "steps")
+        var progress = ProgressLine(total: target, unit: "steps", initial: ppo.globalStep)
         let startUpdate = ppo.updatesDone
         var recent: [Double] = []
         do {
