@@ -51,6 +51,24 @@ public final class ClassicEnvironment<Dynamics: ClassicDynamics>: PhysicallyPara
         return Step(observation: observation(of: current), reward: reward, terminated: terminated)
     }
 
+    @_specialize(where Dynamics == PendulumDynamics)
+    @_specialize(where Dynamics == CartPoleDynamics)
+    @_specialize(where Dynamics == MountainCarDynamics)
+    @_specialize(where Dynamics == AcrobotDynamics)
+    public func step(_ action: UnsafeBufferPointer<Float>, into observation: UnsafeMutableBufferPointer<Float>) throws -> StepOutcome {
+        guard var current = state else { throw EnvironmentError.stepBeforeReset(environment: name) }
+        if ended { throw EnvironmentError.stepAfterEpisodeEnd(environment: name) }
+        guard observation.count == observationSize else {
+            throw EnvironmentError.invalidConfiguration("\(name): observation buffer holds \(observation.count) values, the observation has \(observationSize)")
+        }
+        try actionCheck.validate(action)
+        let (reward, terminated) = dynamics.step(&current, action: action)
+        state = current
+        ended = terminated
+        dynamics.observe(current, into: observation)
+        return StepOutcome(reward: reward, terminated: terminated)
+    }
+
     public func render() -> RenderFrame {
         guard let state else { return RenderFrame(kind: name, values: [:]) }
         return dynamics.render(state)

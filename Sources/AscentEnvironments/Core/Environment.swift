@@ -63,11 +63,50 @@ public protocol Environment: AnyObject {
     func reset(seed: UInt64?, options: ResetOptions) throws -> (observation: [Float], info: Info)
     /// Advances one step.
     func step(_ action: [Float]) throws -> Step
+    /// Advances one step, writing the observation into `observation` (exactly
+    /// `observationSpace.flatCount` values) instead of returning a new array. Vector
+    /// environments use this; the default implementation calls ``step(_:)-(_)`` and copies, and
+    /// built-in environments implement it without allocating.
+    func step(_ action: UnsafeBufferPointer<Float>, into observation: UnsafeMutableBufferPointer<Float>) throws -> StepOutcome
     /// The current state for drawing.
     func render() -> RenderFrame
 }
 
+/// A step's outcome without its observation (see ``Environment/step(_:into:)``).
+public struct StepOutcome: Sendable {
+    public var reward: Double
+    public var terminated: Bool
+    public var truncated: Bool
+    /// nil when there is nothing to report. (Not an empty dictionary: even the shared empty
+    /// dictionary is reference counted, which contends across threads stepping in parallel.)
+    public var info: Info?
+
+    public init(reward: Double, terminated: Bool, truncated: Bool = false, info: Info? = nil) {
+        self.reward = reward
+        self.terminated = terminated
+        self.truncated = truncated
+        self.info = info
+    }
+
+    public var isDone: Bool { terminated || truncated }
+}
+
 extension Environment {
+    public func step(_ action: UnsafeBufferPointer<Float>, into observation: UnsafeMutableBufferPointer<Float>) throws -> StepOutcome {
+        try copyingStep(action, into: observation)
+    }
+
+    /// ``step(_:into:)`` through the array-returning ``step(_:)-(_)``.
+    func copyingStep(_ action: UnsafeBufferPointer<Float>, into observation: UnsafeMutableBufferPointer<Float>) throws -> StepOutcome {
+        let result = try step(Array(action))
+        guard result.observation.count == observation.count else {
+            throw EnvironmentError.invalidConfiguration("\(name) returned an observation of \(result.observation.count) values; its space has \(observation.count)")
+        }
+        for i in 0..<observation.count { observation[i] = result.observation[i] }
+        return StepOutcome(reward: result.reward, terminated: result.terminated, truncated: result.truncated,
+                           info: result.info.isEmpty ? nil : result.info)
+    }
+
     public func reset(seed: UInt64? = nil) throws -> (observation: [Float], info: Info) {
         try reset(seed: seed, options: [:])
     }

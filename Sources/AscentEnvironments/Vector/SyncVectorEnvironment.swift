@@ -6,9 +6,6 @@ public class SyncVectorEnvironment: VectorEnvironment {
     public let observationSpace: Space
     public let actionSpace: Space
     private var tally: EpisodeTally
-    /// One reusable action array per slot: refilled in place each step instead of allocated
-    /// (array allocation touches shared runtime state and slows parallel slots).
-    private var actionScratch: [[Float]]
     /// Per-slot outcome written by the (possibly parallel) slots, gathered after them.
     private var slotReports: [(info: Info, final: [Float]?)]
 
@@ -23,7 +20,6 @@ public class SyncVectorEnvironment: VectorEnvironment {
         observationSpace = first.observationSpace
         actionSpace = first.actionSpace
         tally = EpisodeTally(count: environments.count)
-        actionScratch = environments.map { _ in [Float](repeating: 0, count: first.actionSpace.flatCount) }
         slotReports = [(info: Info, final: [Float]?)](repeating: ([:], nil), count: environments.count)
     }
 
@@ -61,43 +57,49 @@ public class SyncVectorEnvironment: VectorEnvironment {
         // Every slot writes only its own elements, so the threaded subclass can run slots in
         // parallel; raw buffers keep reference counting off the shared arrays.
         let vectorName = name
-        var (scratch, reports) = (actionScratch, slotReports)
-        (actionScratch, slotReports) = ([], [])  // keep the buffers uniquely referenced while slots write them
-        defer { (actionScratch, slotReports) = (scratch, reports) }
+        var reports = slotReports
+        slotReports = []  // keep the buffer uniquely referenced while slots write it
+        defer { slotReports = reports }
+        var reported = [Bool](repeating: false, count: count)
+        try reported.withUnsafeMutableBufferPointer { reportedBuffer in
         try reports.withUnsafeMutableBufferPointer { reportBuffer in
-        try scratch.withUnsafeMutableBufferPointer { scratchBuffer in
         try environments.withUnsafeBufferPointer { environmentBuffer in
         try actions.withUnsafeBufferPointer { actionBuffer in
             try result.withUnsafeBuffers { out in
                 try tally.returns.withUnsafeMutableBufferPointer { returns in
                     try tally.lengths.withUnsafeMutableBufferPointer { lengths in
                         nonisolated(unsafe) let (environments, actions, out, returns, lengths) = (environmentBuffer, actionBuffer, out, returns, lengths)
-                        nonisolated(unsafe) let (scratch, reports) = (scratchBuffer, reportBuffer)
+                        nonisolated(unsafe) let (reports, reported) = (reportBuffer, reportedBuffer)
                         try forEachSlot { range in
                             for i in range {
-                                let environment = environments[i]
-                                for j in 0..<actionSize { scratch[i][j] = actions[i * actionSize + j] }
-                                let step = try environment.step(scratch[i])
-                                try Self.checkSize(step.observation, size, environment.name)
+                                // Borrowed, not copied: a copy would retain and release the environment
+                                // object, and reference counts of objects that share a cache line make
+                                // the threads contend.
+                                unowned(unsafe) let environment = environments[i]
+                                let slot = UnsafeMutableBufferPointer(rebasing: out.observations[(i * size)..<((i + 1) * size)])
+                                let step = try environment.step(UnsafeBufferPointer(rebasing: actions[(i * actionSize)..<((i + 1) * actionSize)]), into: slot)
                                 guard step.reward.isFinite else {
                                     throw EnvironmentError.nonFiniteValue(environment: vectorName, quantity: "reward of sub-environment \(i)")
                                 }
                                 out.rewards[i] = step.reward
                                 out.terminated[i] = step.terminated
                                 out.truncated[i] = step.truncated
-                                reports[i] = (step.info, nil)
                                 returns[i] += step.reward
                                 lengths[i] += 1
-                                var observation = step.observation
+                                // Touch the shared report slots only when there is something to report:
+                                // even assigning an empty dictionary updates a reference count both threads share.
+                                reported[i] = step.info != nil || step.isDone
+                                if let info = step.info { reports[i] = (info, nil) }
                                 if step.isDone {
+                                    if step.info == nil { reports[i] = ([:], nil) }
                                     reports[i].info["episode_return"] = returns[i]
                                     reports[i].info["episode_length"] = Double(lengths[i])
                                     (returns[i], lengths[i]) = (0, 0)
-                                    reports[i].final = step.observation
-                                    observation = try environment.reset(seed: nil).observation
+                                    reports[i].final = Array(slot)
+                                    let observation = try environment.reset(seed: nil).observation
                                     try Self.checkSize(observation, size, environment.name)
+                                    for j in 0..<size { slot[j] = observation[j] }
                                 }
-                                for j in 0..<size { out.observations[i * size + j] = observation[j] }
                             }
                         }
                     }
@@ -107,7 +109,7 @@ public class SyncVectorEnvironment: VectorEnvironment {
         }
         }
         }
-        for (i, report) in reports.enumerated() {
+        for (i, report) in reports.enumerated() where reported[i] {
             if !report.info.isEmpty { result.infos[i] = report.info }
             if let final = report.final { result.finalObservations[i] = final }
         }

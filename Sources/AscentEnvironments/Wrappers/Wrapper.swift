@@ -15,6 +15,12 @@ open class Wrapper: Environment {
 
     open func step(_ action: [Float]) throws -> Step { try inner.step(action) }
 
+    /// Goes through ``step(_:)-(_)`` so a subclass that changes actions or observations there is
+    /// never bypassed; wrappers that change neither override this to forward without copying.
+    open func step(_ action: UnsafeBufferPointer<Float>, into observation: UnsafeMutableBufferPointer<Float>) throws -> StepOutcome {
+        try copyingStep(action, into: observation)
+    }
+
     open func render() -> RenderFrame { inner.render() }
 }
 
@@ -62,6 +68,18 @@ public final class TimeLimit: Wrapper {
     public override func step(_ action: [Float]) throws -> Step {
         if ended { throw EnvironmentError.stepAfterEpisodeEnd(environment: name) }
         var result = try inner.step(action)
+        elapsedSteps += 1
+        if elapsedSteps >= maxEpisodeSteps { result.truncated = true }
+        ended = result.isDone
+        return result
+    }
+
+    public override func step(_ action: UnsafeBufferPointer<Float>, into observation: UnsafeMutableBufferPointer<Float>) throws -> StepOutcome {
+        if ended { throw EnvironmentError.stepAfterEpisodeEnd(environment: name) }
+        // Borrowed: `self` keeps `inner` alive, and skipping its reference count keeps vector
+        // environments stepping in parallel from contending on it.
+        unowned(unsafe) let environment = inner
+        var result = try environment.step(action, into: observation)
         elapsedSteps += 1
         if elapsedSteps >= maxEpisodeSteps { result.truncated = true }
         ended = result.isDone
