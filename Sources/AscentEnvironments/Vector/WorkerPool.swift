@@ -30,7 +30,7 @@ final class WorkerPool: @unchecked Sendable {
     func run(_ body: (Int) throws -> Void) throws {
         guard threadCount > 1 else { return try body(0) }
         try withoutActuallyEscaping(body) { job in
-            for i in 0..<threadCount { shared.errors[i] = nil }
+            for i in 0..<threadCount where shared.errors[i] != nil { shared.errors[i] = nil }  // write only if set: keeps the line unshared
             shared.job = job
             shared.post()
             do { try job(0) } catch { shared.errors[0] = error }
@@ -42,13 +42,19 @@ final class WorkerPool: @unchecked Sendable {
 
     /// State shared with the worker threads (which outlive no pool: `stop` ends them).
     private final class Shared: @unchecked Sendable {
-        let workers: Int
+        typealias CacheLinePadding = (Int, Int, Int, Int, Int, Int, Int, Int)
+        // What the caller writes and workers read sits apart from what workers write, so a
+        // step's handshake moves each 64-byte cache line between cores once.
+        private let padding0: CacheLinePadding = (0, 0, 0, 0, 0, 0, 0, 0)
         let generation = Atomic<Int>(0)
+        var job: ((Int) throws -> Void)?
+        private let padding1: CacheLinePadding = (0, 0, 0, 0, 0, 0, 0, 0)
         let finished = Atomic<Int>(0)
+        private let padding2: CacheLinePadding = (0, 0, 0, 0, 0, 0, 0, 0)
         let sleepers = Atomic<Int>(0)
         let stopping = Atomic<Bool>(false)
+        let workers: Int
         let condition = NSCondition()
-        var job: ((Int) throws -> Void)?
         /// One slot per worker, so workers never write the same memory.
         let errors: UnsafeMutablePointer<(any Error)?>
         /// How long an idle worker spins before sleeping (long enough to cover a policy
