@@ -24,7 +24,6 @@ public struct TrainingReport {
     }
 
     public func html() -> String {
-        let steps = history.map { Double($0.globalStep) }
         // Returns exist only for rollouts in which an episode finished: draw those points joined up.
         let finished = history.filter { $0.episodeReturn.isFinite }
         let returnSteps = finished.map { Double($0.globalStep) }, returnSeconds = finished.map(\.wallSeconds)

@@ -29,7 +29,7 @@ final class WorkerPool: @unchecked Sendable {
     /// Rethrows the lowest-numbered worker's error.
     func run(_ body: (Int) throws -> Void) throws {
         guard threadCount > 1 else { return try body(0) }
-        try withoutActuallyEscaping(body) { job in
+        withoutActuallyEscaping(body) { job in
             for i in 0..<threadCount where shared.errors[i] != nil { shared.errors[i] = nil }  // write only if set: keeps the line unshared
             shared.job = job
             shared.post()

@@ -90,7 +90,7 @@ public struct RunDirectory: Sendable {
 
     private func append(_ text: String, to file: URL) throws {
         if !FileManager.default.fileExists(atPath: file.path) {
-            FileManager.default.createFile(atPath: file.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: file.path, contents: nil)  // failure surfaces when opening below
         }
         do {
             let handle = try FileHandle(forWritingTo: file)
