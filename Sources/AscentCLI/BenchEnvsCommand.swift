@@ -29,9 +29,13 @@ struct BenchEnvs: ParsableCommand {
         for id in ["Pendulum-v1", "CartPole-v1"] {
             _ = try measure("\(id) single env") { try EnvironmentBenchmark.singleStepsPerSecond(id) }
         }
-        _ = try measure("Pendulum-v1 native batched N=\(count), 1 thread") {
+        let native = try measure("Pendulum-v1 native batched N=\(count), 1 thread") {
             try EnvironmentBenchmark.vectorStepsPerSecond("Pendulum-v1", count: count, mode: .native, vectorSteps: 40_000)
         }
+        let nativeThreaded = try measure("Pendulum-v1 native batched N=\(count), 2 threads") {
+            try EnvironmentBenchmark.vectorStepsPerSecond("Pendulum-v1", count: count, mode: .nativeThreaded(2), vectorSteps: 40_000)
+        }
+        records.append(BenchmarkRecord(name: "native 2 threads / native 1 thread", value: nativeThreaded / native, unit: "x"))
         let serial = try measure("Pendulum-v1 serial vector N=\(count)") {
             try EnvironmentBenchmark.vectorStepsPerSecond("Pendulum-v1", count: count, mode: .serial, vectorSteps: 20_000)
         }

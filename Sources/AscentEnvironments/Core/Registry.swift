@@ -12,8 +12,8 @@ public struct EnvironmentSpec: Sendable {
     public let options: [String: String]
     public let summary: String
     let build: @Sendable (_ options: [String: Double]) throws -> any Environment
-    /// A native batched implementation, for built-in environments: (options, count, time limit).
-    let buildNative: (@Sendable (_ options: [String: Double], _ count: Int, _ maxEpisodeSteps: Int?) throws -> any VectorEnvironment)?
+    /// A native batched implementation, for built-in environments: (options, count, time limit, threads).
+    let buildNative: (@Sendable (_ options: [String: Double], _ count: Int, _ maxEpisodeSteps: Int?, _ threads: Int) throws -> any VectorEnvironment)?
 
     public init(id: String, maxEpisodeSteps: Int?, rewardThreshold: Double? = nil, options: [String: String] = [:],
                 summary: String, build: @escaping @Sendable ([String: Double]) throws -> any Environment) {
@@ -23,7 +23,7 @@ public struct EnvironmentSpec: Sendable {
 
     init(id: String, maxEpisodeSteps: Int?, rewardThreshold: Double? = nil, options: [String: String] = [:], summary: String,
          build: @escaping @Sendable ([String: Double]) throws -> any Environment,
-         buildNative: (@Sendable ([String: Double], Int, Int?) throws -> any VectorEnvironment)?) {
+         buildNative: (@Sendable ([String: Double], Int, Int?, Int) throws -> any VectorEnvironment)?) {
         self.id = id
         self.maxEpisodeSteps = maxEpisodeSteps
         self.rewardThreshold = rewardThreshold
@@ -39,7 +39,7 @@ public struct EnvironmentSpec: Sendable {
                                              dynamics: @escaping @Sendable ([String: Double]) throws -> D) -> EnvironmentSpec {
         EnvironmentSpec(id: id, maxEpisodeSteps: maxEpisodeSteps, rewardThreshold: rewardThreshold, options: options, summary: summary,
                         build: { ClassicEnvironment(try dynamics($0)) },
-                        buildNative: { try NativeVectorEnvironment(try dynamics($0), count: $1, maxEpisodeSteps: $2) })
+                        buildNative: { try NativeVectorEnvironment(try dynamics($0), count: $1, maxEpisodeSteps: $2, threads: $3) })
     }
 }
 
@@ -47,6 +47,8 @@ public struct EnvironmentSpec: Sendable {
 public enum VectorMode: Sendable, Equatable {
     /// The built-in environment's batched implementation (fastest; built-in ids only).
     case native
+    /// The batched implementation split across this many threads (built-in ids only).
+    case nativeThreaded(Int)
     /// Separate environments stepped one after another.
     case serial
     /// Separate environments split across this many threads.
@@ -83,7 +85,9 @@ public enum Environments {
                                   mode: VectorMode = .native) throws -> any VectorEnvironment {
         guard count > 0 else { throw EnvironmentError.invalidConfiguration("the number of environments must be positive, got \(count)") }
         switch mode {
-        case .native:
+        case .native, .nativeThreaded:
+            var threads = 1
+            if case .nativeThreaded(let n) = mode { threads = n }
             guard let spec = spec(id) else { throw EnvironmentError.unknownEnvironment(id: id, closest: closestIDs(to: id)) }
             guard let buildNative = spec.buildNative else {
                 throw EnvironmentError.invalidConfiguration("\(id) has no native vector implementation; use the serial or threaded mode")
@@ -91,7 +95,7 @@ public enum Environments {
             var constructorOptions = options
             let limit = try timeLimit(for: spec, override: constructorOptions.removeValue(forKey: "max_episode_steps"))
             try validate(constructorOptions, for: spec)
-            return try buildNative(constructorOptions, count, limit)
+            return try buildNative(constructorOptions, count, limit, threads)
         case .serial:
             return try SyncVectorEnvironment((0..<count).map { _ in try make(id, options: options) })
         case .threaded(let threads):

@@ -19,9 +19,14 @@ public final class NativeVectorEnvironment<Dynamics: ClassicDynamics>: VectorEnv
     private let observationSize: Int, actionSize: Int
     private let actionCheck: ActionCheck
     private var resetOptions: ResetOptions = [:]
+    /// Threads for `threads > 1`: each steps a contiguous block of sub-environments.
+    private let pool: WorkerPool?
 
-    public init(_ dynamics: Dynamics, count: Int, maxEpisodeSteps: Int?) throws {
+    /// - Parameter threads: split the sub-environments over this many threads (1: step them all on the caller's).
+    public init(_ dynamics: Dynamics, count: Int, maxEpisodeSteps: Int?, threads: Int = 1) throws {
         guard count > 0 else { throw EnvironmentError.invalidConfiguration("a vector environment needs at least one environment, got \(count)") }
+        guard threads > 0 else { throw EnvironmentError.invalidConfiguration("threads must be positive, got \(threads)") }
+        pool = threads > 1 ? WorkerPool(threads: Swift.min(threads, count)) : nil
         if let maxEpisodeSteps, maxEpisodeSteps <= 0 {
             throw EnvironmentError.invalidConfiguration("max_episode_steps must be positive, got \(maxEpisodeSteps)")
         }
@@ -79,11 +84,15 @@ public final class NativeVectorEnvironment<Dynamics: ClassicDynamics>: VectorEnv
         let (obsSize, actSize, check, limit) = (observationSize, actionSize, actionCheck, maxEpisodeSteps ?? Int.max)
         let (dynamics, options) = (self.dynamics, resetOptions)
         var (states, elapsed, generators, tally) = (self.states, self.elapsed, self.generators, self.tally)
-        var finalObservations: [Int: [Float]] = [:], infos: [Int: Info] = [:]
         self.states = []  // keep the local copies uniquely referenced: no copy-on-write in the loop
         defer { (self.states, self.elapsed, self.generators, self.tally) = (states, elapsed, generators, tally) }
+        // Episodes that ended: their last observation and statistics, gathered after the loop
+        // (slots may run on several threads; dictionaries are filled on this one).
+        var ended = [Bool](repeating: false, count: count)
+        var finals = [Float](repeating: 0, count: count * obsSize)
+        var endedReturns = [Double](repeating: 0, count: count), endedLengths = [Int](repeating: 0, count: count)
         // One pass over contiguous state through raw buffers: no per-element exclusivity or
-        // uniqueness checks.
+        // uniqueness checks, and every slot writes only its own elements.
         try actions.withUnsafeBufferPointer { allActions in
             for i in 0..<count {
                 try check.validate(UnsafeBufferPointer(rebasing: allActions[(i * actSize)..<((i + 1) * actSize)]))
@@ -91,36 +100,60 @@ public final class NativeVectorEnvironment<Dynamics: ClassicDynamics>: VectorEnv
             try result.withUnsafeBuffers { out in
                 try states.withUnsafeMutableBufferPointer { states in
                 try elapsed.withUnsafeMutableBufferPointer { elapsed in
+                try generators.withUnsafeMutableBufferPointer { generators in
                 try tally.returns.withUnsafeMutableBufferPointer { returns in
                 try tally.lengths.withUnsafeMutableBufferPointer { lengths in
-                    for i in 0..<count {
-                        let action = UnsafeBufferPointer(rebasing: allActions[(i * actSize)..<((i + 1) * actSize)])
-                        let (reward, terminated) = dynamics.step(&states[i], action: action)
-                        elapsed[i] += 1
-                        let truncated = elapsed[i] >= limit  // as Gymnasium's TimeLimit, even if terminated
-                        let slot = UnsafeMutableBufferPointer(rebasing: out.observations[(i * obsSize)..<((i + 1) * obsSize)])
-                        dynamics.observe(states[i], into: slot)
-                        out.rewards[i] = reward
-                        out.terminated[i] = terminated
-                        out.truncated[i] = truncated
-                        returns[i] += reward
-                        lengths[i] += 1
-                        if terminated || truncated {
-                            infos[i] = ["episode_return": returns[i], "episode_length": Double(lengths[i])]
-                            (returns[i], lengths[i], elapsed[i]) = (0, 0, 0)
-                            finalObservations[i] = Array(slot)
-                            states[i] = try dynamics.reset(options: options, generator: &generators[i])
+                try ended.withUnsafeMutableBufferPointer { ended in
+                try finals.withUnsafeMutableBufferPointer { finals in
+                try endedReturns.withUnsafeMutableBufferPointer { endedReturns in
+                try endedLengths.withUnsafeMutableBufferPointer { endedLengths in
+                    nonisolated(unsafe) let buffers = (out, states, elapsed, generators, returns, lengths, ended, finals, endedReturns, endedLengths)
+                    try forEachRange { range in
+                        let (out, states, elapsed, generators, returns, lengths, ended, finals, endedReturns, endedLengths) = buffers
+                        for i in range {
+                            let action = UnsafeBufferPointer(rebasing: allActions[(i * actSize)..<((i + 1) * actSize)])
+                            let (reward, terminated) = dynamics.step(&states[i], action: action)
+                            elapsed[i] += 1
+                            let truncated = elapsed[i] >= limit  // as Gymnasium's TimeLimit, even if terminated
+                            let slot = UnsafeMutableBufferPointer(rebasing: out.observations[(i * obsSize)..<((i + 1) * obsSize)])
                             dynamics.observe(states[i], into: slot)
+                            out.rewards[i] = reward
+                            out.terminated[i] = terminated
+                            out.truncated[i] = truncated
+                            returns[i] += reward
+                            lengths[i] += 1
+                            if terminated || truncated {
+                                (ended[i], endedReturns[i], endedLengths[i]) = (true, returns[i], lengths[i])
+                                (returns[i], lengths[i], elapsed[i]) = (0, 0, 0)
+                                for j in 0..<obsSize { finals[i * obsSize + j] = slot[j] }
+                                states[i] = try dynamics.reset(options: options, generator: &generators[i])
+                                dynamics.observe(states[i], into: slot)
+                            }
                         }
                     }
                 }
                 }
                 }
                 }
+                }
+                }
+                }
+                }
+                }
             }
         }
-        (result.finalObservations, result.infos) = (finalObservations, infos)
+        for i in 0..<count where ended[i] {
+            result.infos[i] = ["episode_return": endedReturns[i], "episode_length": Double(endedLengths[i])]
+            result.finalObservations[i] = Array(finals[(i * obsSize)..<((i + 1) * obsSize)])
+        }
         return result
+    }
+
+    /// Runs `body` over all slots: in one call, or split into one contiguous block per thread.
+    private func forEachRange(_ body: (Range<Int>) throws -> Void) throws {
+        guard let pool else { return try body(0..<count) }
+        let (n, t) = (count, pool.threadCount)
+        try pool.run { worker in try body((worker * n / t)..<((worker + 1) * n / t)) }
     }
 
     /// The current state of sub-environment `index`, for drawing.

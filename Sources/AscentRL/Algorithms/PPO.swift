@@ -37,6 +37,7 @@ public final class PPO {
         let mode: VectorMode = switch configuration.vectorMode {
         case "serial": .serial
         case "threaded": .threaded(ProcessInfo.processInfo.activeProcessorCount)
+        case "native-threaded": .nativeThreaded(ProcessInfo.processInfo.activeProcessorCount)
         default: .native
         }
         let inner = try Environments.makeVector(configuration.environment, count: configuration.environments,

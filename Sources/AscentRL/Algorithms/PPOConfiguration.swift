@@ -60,7 +60,8 @@ public struct PPOConfiguration: Codable, Sendable, Equatable {
     /// Squash Gaussian actions through tanh onto the action bounds (with the log-det correction)
     /// instead of clipping them at the environment boundary.
     public var squashActions = false
-    /// How the parallel environments run: `native` (batched loop), `serial` or `threaded`.
+    /// How the parallel environments run: `native` (batched loop), `native-threaded` (batched loop
+    /// split over the cores), `serial` or `threaded` (separate environment objects).
     public var vectorMode = "native"
 
     public init() {}
@@ -95,7 +96,8 @@ public struct PPOConfiguration: Codable, Sendable, Equatable {
         try require(initialLogStd.isFinite && ActorCritic.logStdRange.contains(initialLogStd), "initialLogStd", initialLogStd,
                     "must lie in \(ActorCritic.logStdRange)")
         try require(rpoAlpha.isFinite && rpoAlpha >= 0, "rpoAlpha", rpoAlpha, "must be a non-negative number")
-        try require(["native", "serial", "threaded"].contains(vectorMode), "vectorMode", vectorMode, "must be native, serial or threaded")
+        try require(["native", "native-threaded", "serial", "threaded"].contains(vectorMode), "vectorMode", vectorMode,
+                    "must be native, native-threaded, serial or threaded")
     }
 
     private func divisors(of n: Int) -> String {
