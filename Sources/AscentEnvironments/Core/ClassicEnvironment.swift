@@ -51,11 +51,27 @@ public final class ClassicEnvironment<Dynamics: ClassicDynamics>: PhysicallyPara
         return Step(observation: observation(of: current), reward: reward, terminated: terminated)
     }
 
-    @_specialize(where Dynamics == PendulumDynamics)
-    @_specialize(where Dynamics == CartPoleDynamics)
-    @_specialize(where Dynamics == MountainCarDynamics)
-    @_specialize(where Dynamics == AcrobotDynamics)
+    /// Dispatches to a copy compiled for the concrete built-in dynamics before touching any
+    /// generic state: the generic body would look up `Dynamics.State`'s metadata on every call,
+    /// which costs time and makes threads stepping different environments contend.
     public func step(_ action: UnsafeBufferPointer<Float>, into observation: UnsafeMutableBufferPointer<Float>) throws -> StepOutcome {
+        if Dynamics.self == PendulumDynamics.self {
+            return try unsafeDowncast(self, to: ClassicEnvironment<PendulumDynamics>.self).stepInPlace(action, into: observation)
+        }
+        if Dynamics.self == CartPoleDynamics.self {
+            return try unsafeDowncast(self, to: ClassicEnvironment<CartPoleDynamics>.self).stepInPlace(action, into: observation)
+        }
+        if Dynamics.self == MountainCarDynamics.self {
+            return try unsafeDowncast(self, to: ClassicEnvironment<MountainCarDynamics>.self).stepInPlace(action, into: observation)
+        }
+        if Dynamics.self == AcrobotDynamics.self {
+            return try unsafeDowncast(self, to: ClassicEnvironment<AcrobotDynamics>.self).stepInPlace(action, into: observation)
+        }
+        return try stepInPlace(action, into: observation)
+    }
+
+    @inline(never)
+    private func stepInPlace(_ action: UnsafeBufferPointer<Float>, into observation: UnsafeMutableBufferPointer<Float>) throws -> StepOutcome {
         guard var current = state else { throw EnvironmentError.stepBeforeReset(environment: name) }
         if ended { throw EnvironmentError.stepAfterEpisodeEnd(environment: name) }
         guard observation.count == observationSize else {
