@@ -72,10 +72,7 @@ public class SyncVectorEnvironment: VectorEnvironment {
                         nonisolated(unsafe) let (reports, reported) = (reportBuffer, reportedBuffer)
                         try forEachSlot { range in
                             for i in range {
-                                // Borrowed, not copied: a copy would retain and release the environment
-                                // object, and reference counts of objects that share a cache line make
-                                // the threads contend.
-                                unowned(unsafe) let environment = environments[i]
+                                let environment = environments[i]
                                 let slot = UnsafeMutableBufferPointer(rebasing: out.observations[(i * size)..<((i + 1) * size)])
                                 let step = try environment.step(UnsafeBufferPointer(rebasing: actions[(i * actionSize)..<((i + 1) * actionSize)]), into: slot)
                                 guard step.reward.isFinite else {

@@ -76,10 +76,7 @@ public final class TimeLimit: Wrapper {
 
     public override func step(_ action: UnsafeBufferPointer<Float>, into observation: UnsafeMutableBufferPointer<Float>) throws -> StepOutcome {
         if ended { throw EnvironmentError.stepAfterEpisodeEnd(environment: name) }
-        // Borrowed: `self` keeps `inner` alive, and skipping its reference count keeps vector
-        // environments stepping in parallel from contending on it.
-        unowned(unsafe) let environment = inner
-        var result = try environment.step(action, into: observation)
+        var result = try inner.step(action, into: observation)
         elapsedSteps += 1
         if elapsedSteps >= maxEpisodeSteps { result.truncated = true }
         ended = result.isDone
