@@ -21,6 +21,8 @@ public final class NativeVectorEnvironment<Dynamics: ClassicDynamics>: VectorEnv
     private var resetOptions: ResetOptions = [:]
     /// Threads for `threads > 1`: each steps a contiguous block of sub-environments.
     private let pool: WorkerPool?
+    /// Per-step buffers for episodes that ended: flags, final observations, returns, lengths.
+    private var scratch: (ended: [Bool], finals: [Float], returns: [Double], lengths: [Int])
 
     /// - Parameter threads: split the sub-environments over this many threads (1: step them all on the caller's).
     public init(_ dynamics: Dynamics, count: Int, maxEpisodeSteps: Int?, threads: Int = 1) throws {
@@ -40,11 +42,13 @@ public final class NativeVectorEnvironment<Dynamics: ClassicDynamics>: VectorEnv
         actionCheck = dynamics.actionCheck
         let seed = UInt64.random(in: 0...UInt64.max)
         generators = (0..<count).map { RandomGenerator(seed: seed &+ UInt64($0), stream: dynamics.name) }
-        var scratch = generators[0]
-        let placeholder = try dynamics.reset(options: [:], generator: &scratch)
+        var placeholderGenerator = generators[0]
+        let placeholder = try dynamics.reset(options: [:], generator: &placeholderGenerator)
         states = [Dynamics.State](repeating: placeholder, count: count)
         elapsed = [Int](repeating: 0, count: count)
         tally = EpisodeTally(count: count)
+        scratch = ([Bool](repeating: false, count: count), [Float](repeating: 0, count: count * observationSize),
+                   [Double](repeating: 0, count: count), [Int](repeating: 0, count: count))
     }
 
     public var name: String { dynamics.name }
@@ -87,10 +91,11 @@ public final class NativeVectorEnvironment<Dynamics: ClassicDynamics>: VectorEnv
         self.states = []  // keep the local copies uniquely referenced: no copy-on-write in the loop
         defer { (self.states, self.elapsed, self.generators, self.tally) = (states, elapsed, generators, tally) }
         // Episodes that ended: their last observation and statistics, gathered after the loop
-        // (slots may run on several threads; dictionaries are filled on this one).
-        var ended = [Bool](repeating: false, count: count)
-        var finals = [Float](repeating: 0, count: count * obsSize)
-        var endedReturns = [Double](repeating: 0, count: count), endedLengths = [Int](repeating: 0, count: count)
+        // (slots may run on several threads; dictionaries are filled on this one). Reused buffers.
+        var (ended, finals, endedReturns, endedLengths) = scratch
+        scratch = ([], [], [], [])
+        defer { scratch = (ended, finals, endedReturns, endedLengths) }
+        for i in 0..<count { ended[i] = false }
         // One pass over contiguous state through raw buffers: no per-element exclusivity or
         // uniqueness checks, and every slot writes only its own elements.
         try actions.withUnsafeBufferPointer { allActions in
