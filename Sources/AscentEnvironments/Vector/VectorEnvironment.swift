@@ -80,14 +80,4 @@ struct EpisodeTally {
         returns = [Double](repeating: 0, count: count)
         lengths = [Int](repeating: 0, count: count)
     }
-
-    /// Adds a reward; on episode end returns the finished episode's info and restarts the tally.
-    @inline(__always)
-    mutating func record(_ slot: Int, reward: Double, done: Bool) -> Info? {
-        returns[slot] += reward
-        lengths[slot] += 1
-        guard done else { return nil }
-        defer { returns[slot] = 0; lengths[slot] = 0 }
-        return ["episode_return": returns[slot], "episode_length": Double(lengths[slot])]
-    }
 }
