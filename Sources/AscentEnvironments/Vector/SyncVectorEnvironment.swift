@@ -6,8 +6,10 @@ public class SyncVectorEnvironment: VectorEnvironment {
     public let observationSpace: Space
     public let actionSpace: Space
     private var tally: EpisodeTally
-    /// Per-slot outcome written by the (possibly parallel) slots, gathered after them.
+    /// Per-slot outcome written by the (possibly parallel) slots, gathered after them, and
+    /// whether a slot has one this step. Reused across steps.
     private var slotReports: [(info: Info, final: [Float]?)]
+    private var slotReported: [Bool]
 
     public init(_ environments: [any Environment]) throws {
         guard let first = environments.first else {
@@ -21,6 +23,7 @@ public class SyncVectorEnvironment: VectorEnvironment {
         actionSpace = first.actionSpace
         tally = EpisodeTally(count: environments.count)
         slotReports = [(info: Info, final: [Float]?)](repeating: ([:], nil), count: environments.count)
+        slotReported = [Bool](repeating: false, count: environments.count)
     }
 
     public var count: Int { environments.count }
@@ -57,10 +60,9 @@ public class SyncVectorEnvironment: VectorEnvironment {
         // Every slot writes only its own elements, so the threaded subclass can run slots in
         // parallel; raw buffers keep reference counting off the shared arrays.
         let vectorName = name
-        var reports = slotReports
-        slotReports = []  // keep the buffer uniquely referenced while slots write it
-        defer { slotReports = reports }
-        var reported = [Bool](repeating: false, count: count)
+        var (reports, reported) = (slotReports, slotReported)
+        (slotReports, slotReported) = ([], [])  // keep the buffers uniquely referenced while slots write them
+        defer { (slotReports, slotReported) = (reports, reported) }
         try reported.withUnsafeMutableBufferPointer { reportedBuffer in
         try reports.withUnsafeMutableBufferPointer { reportBuffer in
         try environments.withUnsafeBufferPointer { environmentBuffer in
