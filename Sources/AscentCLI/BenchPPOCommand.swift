@@ -23,11 +23,24 @@ struct BenchPPO: ParsableCommand {
         }
         let latency = try cliErrors { try PPOBenchmark.actionLatencySeconds() }
         var usage = rusage()
+        #if canImport(Glibc)
         getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
         BenchmarkOutput.emit([
             BenchmarkRecord(name: "ppo Pendulum-v1 4x1024 batch 64 10 epochs 102400 steps", value: BenchmarkOutput.median(seconds), unit: "s"),
             BenchmarkRecord(name: "deterministic action, one observation", value: latency * 1e6, unit: "µs"),
-            BenchmarkRecord(name: "peak resident memory", value: Double(usage.ru_maxrss) / 1024, unit: "MiB"),
+            BenchmarkRecord(name: "peak resident memory", value: peakResidentMiB(usage.ru_maxrss), unit: "MiB"),
         ], json: json)
     }
+}
+
+/// `ru_maxrss` is in kilobytes on Linux and bytes on Darwin.
+private func peakResidentMiB(_ maxrss: Int) -> Double {
+    #if canImport(Darwin)
+    return Double(maxrss) / 1_048_576
+    #else
+    return Double(maxrss) / 1024
+    #endif
 }
