@@ -161,6 +161,16 @@ public enum Environments {
         return a.isEmpty ? b.count : previous[b.count]
     }
 
+    /// CartPole's v0 and v1 differ only in their limits.
+    private static func cartPole(id: String, maxEpisodeSteps: Int, rewardThreshold: Double, summary: String) -> EnvironmentSpec {
+        .classic(id: id, maxEpisodeSteps: maxEpisodeSteps, rewardThreshold: rewardThreshold,
+                 options: ["sutton_barto_reward": "1 for reward 0 per step and -1 on failure (default 0)"], summary: summary) { options in
+            var dynamics = CartPoleDynamics()
+            dynamics.suttonBartoReward = (options["sutton_barto_reward"] ?? 0) != 0
+            return dynamics
+        }
+    }
+
     static let builtIn: [EnvironmentSpec] = [
         .classic(id: "Pendulum-v1", maxEpisodeSteps: 200, options: ["g": "gravitational acceleration (default 10)"],
                  summary: "swing a pendulum upright and hold it (continuous torque)") { options in
@@ -168,20 +178,8 @@ public enum Environments {
             try dynamics.setValidated("gravity", to: options["g"] ?? 10)
             return dynamics
         },
-        .classic(id: "CartPole-v1", maxEpisodeSteps: 500, rewardThreshold: 475,
-                 options: ["sutton_barto_reward": "1 for reward 0 per step and -1 on failure (default 0)"],
-                 summary: "balance a pole on a cart (push left or right)") { options in
-            var dynamics = CartPoleDynamics()
-            dynamics.suttonBartoReward = (options["sutton_barto_reward"] ?? 0) != 0
-            return dynamics
-        },
-        .classic(id: "CartPole-v0", maxEpisodeSteps: 200, rewardThreshold: 195,
-                 options: ["sutton_barto_reward": "1 for reward 0 per step and -1 on failure (default 0)"],
-                 summary: "CartPole with the original 200-step limit") { options in
-            var dynamics = CartPoleDynamics()
-            dynamics.suttonBartoReward = (options["sutton_barto_reward"] ?? 0) != 0
-            return dynamics
-        },
+        cartPole(id: "CartPole-v1", maxEpisodeSteps: 500, rewardThreshold: 475, summary: "balance a pole on a cart (push left or right)"),
+        cartPole(id: "CartPole-v0", maxEpisodeSteps: 200, rewardThreshold: 195, summary: "CartPole with the original 200-step limit"),
         .classic(id: "MountainCarContinuous-v0", maxEpisodeSteps: 999, rewardThreshold: 90,
                  options: ["goal_velocity": "velocity needed at the goal (default 0)"],
                  summary: "drive an under-powered car up a hill (continuous force)") { options in

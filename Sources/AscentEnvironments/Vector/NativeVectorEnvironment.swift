@@ -157,8 +157,7 @@ public final class NativeVectorEnvironment<Dynamics: ClassicDynamics>: VectorEnv
     /// Runs `body` over all slots: in one call, or split into one contiguous block per thread.
     private func forEachRange(_ body: (Range<Int>) throws -> Void) throws {
         guard let pool else { return try body(0..<count) }
-        let (n, t) = (count, pool.threadCount)
-        try pool.run { worker in try body((worker * n / t)..<((worker + 1) * n / t)) }
+        try pool.forEachBlock(of: count, body)
     }
 
     /// The current state of sub-environment `index`, for drawing.

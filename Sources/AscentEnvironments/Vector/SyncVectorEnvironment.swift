@@ -137,9 +137,6 @@ public final class ThreadedVectorEnvironment: SyncVectorEnvironment {
     public var threads: Int { pool.threadCount }
 
     override func forEachSlot(_ body: (Range<Int>) throws -> Void) throws {
-        let n = count, t = pool.threadCount
-        try pool.run { worker in
-            try body((worker * n / t)..<((worker + 1) * n / t))
-        }
+        try pool.forEachBlock(of: count, body)
     }
 }

@@ -25,6 +25,12 @@ final class WorkerPool: @unchecked Sendable {
 
     deinit { shared.stop() }
 
+    /// Splits 0..<count into one contiguous block per thread and runs `body` on each block.
+    func forEachBlock(of count: Int, _ body: (Range<Int>) throws -> Void) throws {
+        let threads = threadCount
+        try run { worker in try body((worker * count / threads)..<((worker + 1) * count / threads)) }
+    }
+
     /// Calls `body(worker)` for worker in 0..<threadCount concurrently; returns when all finish.
     /// Rethrows the lowest-numbered worker's error.
     func run(_ body: (Int) throws -> Void) throws {
