@@ -3,13 +3,11 @@ import AscentRL
 import AscentTensor
 import Foundation
 
-/// Loads the PPO run in a run directory from its latest checkpoint.
-func loadRun(_ path: String) throws -> (RunDirectory, PPO) {
+/// Loads the run in a run directory from its latest checkpoint, whatever its algorithm.
+func loadRun(_ path: String) throws -> (RunDirectory, any TrainingRun) {
     try cliErrors {
-        let run = try RunDirectory.open(at: path)
-        let algorithm = try run.algorithm()
-        guard algorithm == "ppo" else { throw RLError.invalidRunDirectory("'\(path)' holds a '\(algorithm)' run; this version evaluates ppo runs") }
-        return (run, try PPO.restore(from: try run.loadLatestCheckpoint()))
+        let directory = try RunDirectory.open(at: path)
+        return (directory, try TrainingAlgorithms.restore(try directory.loadLatestCheckpoint(), algorithm: try directory.algorithm()))
     }
 }
 
@@ -27,17 +25,17 @@ struct Eval: ParsableCommand {
     }
 
     func run() throws {
-        let (_, ppo) = try loadRun(directory)
-        let returns = try cliErrors { try ppo.evaluate(episodes: episodes, deterministic: deterministic, seed: seed).returns }
+        let (_, run) = try loadRun(directory)
+        let returns = try cliErrors { try run.evaluate(episodes: episodes, deterministic: deterministic, seed: seed, recordFrames: false).returns }
         let mean = returns.reduce(0, +) / Double(returns.count)
         let std = (returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(returns.count)).squareRoot()
         if json {
             let object: [String: Any] = ["mean_return": mean, "std_return": std, "episodes": returns.count, "returns": returns,
-                                         "deterministic": deterministic, "global_step": ppo.globalStep]
+                                         "deterministic": deterministic, "global_step": run.globalStep]
             print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
         } else {
             print(String(format: "mean return %.2f ± %.2f over %d %@ episodes (checkpoint at step %d)", mean, std, returns.count,
-                         deterministic ? "deterministic" : "stochastic", ppo.globalStep))
+                         deterministic ? "deterministic" : "stochastic", run.globalStep))
         }
     }
 }
@@ -45,7 +43,7 @@ struct Eval: ParsableCommand {
 struct Resume: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Continue a training run from its latest checkpoint.",
-        discussion: "Networks, optimiser, normaliser, random streams and counters continue exactly; environments start fresh episodes (see docs/ppo.md)."
+        discussion: "Networks, optimiser, normaliser, random streams and counters continue exactly; environments start fresh episodes (see docs/ppo.md). A --total-steps beyond the configured total extends the run: annealed rates continue towards zero at the new end."
     )
 
     @Argument(help: "Run directory.") var directory: String
@@ -54,11 +52,21 @@ struct Resume: ParsableCommand {
     @Option(help: "Deterministic evaluation episodes at the end (0 to skip).") var evalEpisodes = 20
 
     func run() throws {
-        let (run, ppo) = try loadRun(directory)
-        let target = totalSteps ?? ppo.configuration.totalSteps
-        guard target > ppo.globalStep else {
-            throw CLIError("the run is already at step \(ppo.globalStep); pass --total-steps above that to train further")
+        let (runDirectory, run) = try loadRun(directory)
+        try resume(run, directory: runDirectory)
+    }
+
+    private func resume<Run: TrainingRun>(_ run: Run, directory: RunDirectory) throws {
+        let target = totalSteps ?? run.totalSteps
+        guard target > run.globalStep else {
+            throw CLIError("the run is already at step \(run.globalStep); pass --total-steps above that to train further")
         }
-        try TrainingSession(ppo: ppo, directory: run, checkpointEvery: checkpointEvery, evalEpisodes: evalEpisodes, untilStep: target).run()
+        if target > run.totalSteps {
+            try cliErrors {
+                try run.extendTraining(to: target)
+                try directory.writeConfiguration(of: run)  // config.json keeps describing the run
+            }
+        }
+        try TrainingSession(training: run, directory: directory, checkpointEvery: checkpointEvery, evalEpisodes: evalEpisodes, untilStep: target).run()
     }
 }

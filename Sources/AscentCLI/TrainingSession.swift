@@ -6,11 +6,11 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// Drives a training run from the command line: progress line, metrics and checkpoints in
-/// the run directory, Ctrl-C handling (stop after the current update and save), a final
-/// evaluation and the report.
-struct TrainingSession {
-    let ppo: PPO
+/// Drives a training run of any algorithm from the command line: progress line, metrics and
+/// checkpoints in the run directory, Ctrl-C handling (stop after the current update and save),
+/// a final evaluation and the report.
+struct TrainingSession<Run: TrainingRun> {
+    let training: Run
     let directory: RunDirectory
     let checkpointEvery: Int
     let evalEpisodes: Int
@@ -18,19 +18,20 @@ struct TrainingSession {
 
     func run() throws {
         let interrupted = InterruptFlag()
-        let target = untilStep ?? ppo.configuration.totalSteps
-        var progress = ProgressLine(total: target, unit: "steps", initial: ppo.globalStep)
-        let startUpdate = ppo.updatesDone
+        let target = untilStep ?? training.totalSteps
+        var progress = ProgressLine(total: target, unit: "steps", initial: training.globalStep)
+        var updates = 0
         var recent: [Double] = []
         do {
-            try ppo.train(untilStep: target) { metrics in
-                try directory.appendMetrics(columns: PPOMetrics.columns, values: metrics.values)
+            try training.train(untilStep: target) { metrics in
+                updates += 1
+                try directory.appendMetrics(columns: Run.Metrics.columns, values: metrics.values)
                 if metrics.episodeReturn.isFinite { recent = Array((recent + [metrics.episodeReturn]).suffix(10)) }
                 let shownReturn = recent.isEmpty ? "n/a" : String(format: "%.1f", recent.reduce(0, +) / Double(recent.count))
                 progress.update(done: metrics.globalStep, detail: "return \(shownReturn)",
                                 force: metrics.globalStep >= target)
-                if (metrics.update - startUpdate) % checkpointEvery == 0 {
-                    try directory.saveCheckpoint(ppo.checkpoint(), step: metrics.globalStep, keep: true)
+                if updates % checkpointEvery == 0 {
+                    try directory.saveCheckpoint(training.checkpoint(), step: metrics.globalStep, keep: true)
                 }
                 return !interrupted.isSet
             }
@@ -39,25 +40,24 @@ struct TrainingSession {
             throw CLIError("\(error)\nThe last checkpoint in \(directory.checkpointsURL.path) is intact.")
         }
         progress.finish()
-        try cliErrors { try directory.saveCheckpoint(ppo.checkpoint(), step: ppo.globalStep, keep: true) }
-        if interrupted.isSet { print("interrupted: saved a checkpoint at step \(ppo.globalStep); continue with `ascent resume \(directory.url.path)`") }
-        try finish(ppo: ppo, run: directory, evalEpisodes: evalEpisodes)
+        try cliErrors { try directory.saveCheckpoint(training.checkpoint(), step: training.globalStep, keep: true) }
+        if interrupted.isSet { print("interrupted: saved a checkpoint at step \(training.globalStep); continue with `ascent resume \(directory.url.path)`") }
+        try finish(training, directory: directory, evalEpisodes: evalEpisodes)
     }
 }
 
 /// Final evaluation and report, shared by train and resume.
-func finish(ppo: PPO, run: RunDirectory, evalEpisodes: Int) throws {
+func finish<Run: TrainingRun>(_ run: Run, directory: RunDirectory, evalEpisodes: Int) throws {
     var evaluation: (returns: [Double], frames: [AscentEnvironments.RenderFrame]) = ([], [])
     if evalEpisodes > 0 {
-        evaluation = try cliErrors { try ppo.evaluate(episodes: evalEpisodes, deterministic: true, recordFrames: true) }
+        evaluation = try cliErrors { try run.evaluate(episodes: evalEpisodes, deterministic: true, seed: nil, recordFrames: true) }
         let mean = evaluation.returns.reduce(0, +) / Double(evaluation.returns.count)
         let std = (evaluation.returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(evaluation.returns.count)).squareRoot()
         print(String(format: "evaluation: mean return %.1f ± %.1f over %d deterministic episodes", mean, std, evaluation.returns.count))
     }
-    let report = TrainingReport(title: "PPO on \(ppo.configuration.environment)", configuration: ppo.configuration,
-                                history: ppo.history, evaluationReturns: evaluation.returns, episode: evaluation.frames)
-    try cliErrors { try AtomicFile.write(Data(report.html().utf8), to: run.reportURL) }
-    print("run directory: \(run.url.path) (report.html, metrics.csv, checkpoints/)")
+    let report = TrainingReport(run: run, evaluationReturns: evaluation.returns, episode: evaluation.frames)
+    try cliErrors { try AtomicFile.write(Data(report.html().utf8), to: directory.reportURL) }
+    print("run directory: \(directory.url.path) (report.html, metrics.csv, checkpoints/)")
 }
 
 /// Set by SIGINT (Ctrl-C); training stops after the current update and saves.

@@ -9,25 +9,46 @@ import Foundation
 public struct TrainingReport {
     public let title: String
     public let configurationJSON: String
-    public let history: [PPOMetrics]
+    /// Metric names and one row of values per update.
+    public let columns: [String]
+    public let rows: [[Double]]
     public let evaluationReturns: [Double]
     public let episode: [RenderFrame]
 
-    public init<C: Encodable>(title: String, configuration: C, history: [PPOMetrics], evaluationReturns: [Double], episode: [RenderFrame]) {
+    public init<Metrics: TrainingMetrics>(title: String, configurationJSON: String, history: [Metrics],
+                                          evaluationReturns: [Double], episode: [RenderFrame]) {
         self.title = title
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        configurationJSON = String(decoding: (try? encoder.encode(configuration)) ?? Data(), as: UTF8.self)
-        self.history = history
+        self.configurationJSON = configurationJSON
+        columns = Metrics.columns
+        rows = history.map(\.values)
         self.evaluationReturns = evaluationReturns
         self.episode = episode
     }
 
+    /// A run's report: its history and configuration, plus an evaluation.
+    public init<Run: TrainingRun>(run: Run, evaluationReturns: [Double], episode: [RenderFrame]) {
+        self.init(title: "\(Run.algorithm.uppercased()) on \(run.environmentID)", configurationJSON: run.configurationJSON,
+                  history: run.history, evaluationReturns: evaluationReturns, episode: episode)
+    }
+
+    /// The values of one column (NaN where absent).
+    private func column(_ name: String) -> [Double] {
+        guard let index = columns.firstIndex(of: name) else { return rows.map { _ in .nan } }
+        return rows.map { $0[index] }
+    }
+
+    /// Columns drawn as learning curves or used as axes rather than as debugging panels.
+    private static let notPanels: Set<String> = ["update", "global_step", "wall_seconds", "episode_return", "episodes_finished", "epochs"]
+    /// Readable panel titles where the column name is not enough.
+    private static let titles = ["approx_kl": "approx KL (k1)", "approx_kl_k3": "approx KL (k3)",
+                                 "gradient_norm": "gradient norm (pre-clip)", "action_std": "policy std"]
+
     public func html() -> String {
-        // Returns exist only for rollouts in which an episode finished: draw those points joined up.
-        let finished = history.filter { $0.episodeReturn.isFinite }
-        let returnSteps = finished.map { Double($0.globalStep) }, returnSeconds = finished.map(\.wallSeconds)
-        let returns = finished.map(\.episodeReturn)
+        // Returns exist only for updates in which an episode finished: draw those points joined up.
+        let (allSteps, allSeconds, allReturns) = (column("global_step"), column("wall_seconds"), column("episode_return"))
+        let finished = allReturns.indices.filter { allReturns[$0].isFinite }
+        let returnSteps = finished.map { allSteps[$0] }, returnSeconds = finished.map { allSeconds[$0] }
+        let returns = finished.map { allReturns[$0] }
         var body = "<h1>\(escape(title))</h1>" + summary()
         body += "<h2>Learning curve</h2><div class=\"row\">"
         body += LineChart(title: "episode return vs environment steps", xLabel: "environment steps",
@@ -35,16 +56,13 @@ public struct TrainingReport {
         body += LineChart(title: "episode return vs wall time", xLabel: "seconds",
                           series: [.init(name: "return", x: returnSeconds, y: returns, color: "#16a34a")], width: 520, height: 260).svg()
         body += "</div><h2>Debugging signals</h2><div class=\"row\">"
-        let panels: [(String, KeyPath<PPOMetrics, Double>)] = [
-            ("policy loss", \.policyLoss), ("value loss", \.valueLoss), ("entropy", \.entropy),
-            ("approx KL (k1)", \.approxKL), ("approx KL (k3)", \.approxKLk3), ("clip fraction", \.clipFraction),
-            ("explained variance", \.explainedVariance), ("learning rate", \.learningRate), ("gradient norm (pre-clip)", \.gradientNorm),
-            ("policy std", \.actionStd), ("steps per second", \.stepsPerSecond), ("episode length", \.episodeLength),
-        ]
-        for (name, key) in panels where history.contains(where: { $0[keyPath: key].isFinite }) {
-            let points = history.filter { $0[keyPath: key].isFinite }
-            body += LineChart(title: name, xLabel: "environment steps",
-                              series: [.init(name: name, x: points.map { Double($0.globalStep) }, y: points.map { $0[keyPath: key] })],
+        for name in columns where !TrainingReport.notPanels.contains(name) {
+            let values = column(name)
+            let points = values.indices.filter { values[$0].isFinite }
+            guard !points.isEmpty else { continue }
+            let title = TrainingReport.titles[name] ?? name.replacingOccurrences(of: "_", with: " ")
+            body += LineChart(title: title, xLabel: "environment steps",
+                              series: [.init(name: title, x: points.map { allSteps[$0] }, y: points.map { values[$0] })],
                               width: 330, height: 190).svg()
         }
         body += "</div>"
@@ -55,10 +73,10 @@ public struct TrainingReport {
     }
 
     private func summary() -> String {
-        guard let last = history.last else { return "<p>No updates were run.</p>" }
-        var items = ["<b>\(last.globalStep)</b> environment steps", "<b>\(last.update)</b> updates",
-                     String(format: "<b>%.1f s</b> training time", last.wallSeconds)]
-        let finite = history.map(\.episodeReturn).filter(\.isFinite)
+        guard !rows.isEmpty else { return "<p>No updates were run.</p>" }
+        var items = ["<b>\(Int(column("global_step").last!))</b> environment steps", "<b>\(rows.count)</b> updates",
+                     String(format: "<b>%.1f s</b> training time", column("wall_seconds").last!)]
+        let finite = column("episode_return").filter(\.isFinite)
         if let best = finite.max() { items.append(String(format: "best training return <b>%.1f</b>", best)) }
         if !evaluationReturns.isEmpty {
             let mean = evaluationReturns.reduce(0, +) / Double(evaluationReturns.count)

@@ -62,6 +62,21 @@ struct PPOTests {
         #expect(first.globalStep == 4096)
     }
 
+    /// Resuming past the configured total must extend the annealing, never drive the
+    /// learning rate below zero (which would make PPO ascend its own loss).
+    @Test func extendingTrainingKeepsSchedulesValid() throws {
+        let ppo = try PPO(try smallCartPole(seed: 2, steps: 1024))
+        try ppo.train()
+        #expect(ppo.history.last!.learningRate > 0)
+        #expect(throws: RLError.self) { try ppo.extendTraining(to: 512) }
+        try ppo.extendTraining(to: 2048)
+        try ppo.train()
+        #expect(ppo.globalStep == 2048)
+        #expect(ppo.history.allSatisfy { $0.learningRate >= 0 && $0.clipRange >= 0 })
+        #expect(ppo.history[4].learningRate > ppo.history[3].learningRate)  // the rate rises at the extension
+        #expect(try PPO.restore(from: ppo.checkpoint()).configuration.totalSteps == 2048)
+    }
+
     @Test func corruptCheckpointsAreRejectedClearly() throws {
         let ppo = try PPO(try smallCartPole())
         var file = ppo.checkpoint()

@@ -14,7 +14,7 @@ import Foundation
 /// let returns = try ppo.evaluate(episodes: 20, deterministic: true)
 /// ```
 public final class PPO {
-    public let configuration: PPOConfiguration
+    public private(set) var configuration: PPOConfiguration
     public let model: ActorCritic
     public let optimizer: Adam
     /// The training environments, with observation/reward normalisation when configured.
@@ -79,6 +79,15 @@ public final class PPO {
         }
     }
 
+    /// Moves the end of training to `totalSteps` (for resuming beyond the original total).
+    /// Annealed learning rate and clip range then continue towards zero at the new end.
+    public func extendTraining(to totalSteps: Int) throws {
+        guard totalSteps > globalStep else {
+            throw RLError.invalidHyperparameter(name: "totalSteps", value: "\(totalSteps)", expected: "must exceed the steps already taken (\(globalStep))")
+        }
+        configuration.totalSteps = totalSteps
+    }
+
     /// Used by checkpoint restore.
     func restoreCounters(globalStep: Int, updatesDone: Int, history: [PPOMetrics]) {
         self.globalStep = globalStep
@@ -139,7 +148,8 @@ public final class PPO {
     /// Epochs of shuffled minibatches of the clipped surrogate, value and entropy losses.
     func update() throws -> PPOMetrics {
         let c = configuration
-        let progress = Float(updatesDone) / Float(Swift.max(c.updates, 1))
+        // Clamped: a schedule never runs past its end (and never goes negative).
+        let progress = Swift.min(1, Float(updatesDone) / Float(Swift.max(c.updates, 1)))
         optimizer.learningRate = c.annealLearningRate ? c.learningRate * (1 - progress) : c.learningRate
         let clip = c.annealClipRange ? c.clipRange * (1 - progress) : c.clipRange
         let size = buffer.capacity, obsSize = buffer.observationSize, actSize = buffer.actionSize

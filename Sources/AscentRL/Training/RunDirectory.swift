@@ -68,6 +68,15 @@ public struct RunDirectory: Sendable {
         try AtomicFile.write(try encoder.encode(Record(algorithm: algorithm, configuration: configuration)), to: configurationURL)
     }
 
+    /// Rewrites `config.json` from a run (after its configuration changed, e.g. an extended total).
+    public func writeConfiguration<Run: TrainingRun>(of run: Run) throws {
+        guard let configuration = try? JSONSerialization.jsonObject(with: Data(run.configurationJSON.utf8)) else {
+            throw RLError.invalidRunDirectory("the run's configuration is not valid JSON")
+        }
+        let record: [String: Any] = ["ascentVersion": AscentVersion.string, "algorithm": Run.algorithm, "configuration": configuration]
+        try AtomicFile.write(try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys]), to: configurationURL)
+    }
+
     /// The algorithm named in `config.json`.
     public func algorithm() throws -> String {
         struct Header: Decodable { let algorithm: String }

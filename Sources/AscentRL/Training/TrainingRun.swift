@@ -1,0 +1,65 @@
+import AscentEnvironments
+import AscentTensor
+import Foundation
+
+/// One row of an algorithm's per-update metrics (a line of `metrics.csv`).
+public protocol TrainingMetrics: Codable, Sendable {
+    /// Column names, in the order of ``values``.
+    static var columns: [String] { get }
+    var values: [Double] { get }
+    /// Environment steps so far.
+    var globalStep: Int { get }
+    var wallSeconds: Double { get }
+    /// Mean return of the episodes that finished since the previous row (NaN if none).
+    var episodeReturn: Double { get }
+}
+
+/// What an algorithm offers the shared plumbing: the command line's train, eval and resume,
+/// run directories, progress, checkpoints and reports. An algorithm file holds only its own
+/// logic plus this conformance.
+public protocol TrainingRun: AnyObject {
+    associatedtype Metrics: TrainingMetrics
+    /// The name in `config.json` and on the command line, e.g. `ppo`.
+    static var algorithm: String { get }
+    var environmentID: String { get }
+    var totalSteps: Int { get }
+    var globalStep: Int { get }
+    var history: [Metrics] { get }
+    /// The configuration as JSON, for `config.json` and reports.
+    var configurationJSON: String { get }
+    /// Trains until `untilStep` (default: the configured total); `callback` runs after every
+    /// update and returns false to stop early.
+    func train(untilStep: Int?, callback: (Metrics) throws -> Bool) throws
+    /// Full episodes on fresh environments; the frames of the first if `recordFrames`.
+    func evaluate(episodes: Int, deterministic: Bool, seed: UInt64?, recordFrames: Bool) throws -> (returns: [Double], frames: [RenderFrame])
+    /// Moves the end of training (and of any annealing) to `totalSteps`, for resuming past it.
+    func extendTraining(to totalSteps: Int) throws
+    func checkpoint() -> SafeTensors
+    static func restore(from checkpoint: SafeTensors) throws -> Self
+}
+
+/// Every algorithm the run directories know, by name.
+public enum TrainingAlgorithms {
+    public static let all: [String: any TrainingRun.Type] = [PPO.algorithm: PPO.self]
+
+    /// The run saved in `checkpoint` by the algorithm named in a run's `config.json`.
+    public static func restore(_ checkpoint: SafeTensors, algorithm: String) throws -> any TrainingRun {
+        guard let type = all[algorithm] else {
+            throw RLError.invalidRunDirectory("unknown algorithm '\(algorithm)'; this version knows \(all.keys.sorted().joined(separator: ", "))")
+        }
+        return try type.restore(from: checkpoint)
+    }
+}
+
+extension PPOMetrics: TrainingMetrics {}
+
+extension PPO: TrainingRun {
+    public static var algorithm: String { "ppo" }
+    public var environmentID: String { configuration.environment }
+    public var totalSteps: Int { configuration.totalSteps }
+    public var configurationJSON: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: (try? encoder.encode(configuration)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+}
