@@ -133,8 +133,9 @@ public final class PPO {
             try checkFinite(rewards, "reward")
             buffer.add(observations: observations, actions: stored, logProbabilities: logProbability, values: values,
                        rewards: rewards, episodeEnded: ended, bootstrapValues: bootstrap)
-            for (_, info) in step.infos {
-                if let r = info["episode_return"], let l = info["episode_length"] { finished.append((r, l)) }
+            // In index order: dictionary order varies between processes, and the mean's rounding would too.
+            for i in step.infos.keys.sorted() {
+                if let r = step.infos[i]?["episode_return"], let l = step.infos[i]?["episode_length"] { finished.append((r, l)) }
             }
             observations = step.observations
         }
