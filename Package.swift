@@ -59,6 +59,7 @@ let package = Package(
         ),
         .testTarget(name: "AscentTensorTests", dependencies: ["AscentTensor", "AscentRandom"]),
         .testTarget(name: "AscentRLTests", dependencies: ["AscentRL"]),
+        .testTarget(name: "AscentReportTests", dependencies: ["AscentReport"]),
         .testTarget(name: "AscentEnvironmentsTests", dependencies: ["AscentEnvironments"],
                     resources: [.copy("Fixtures")]),
     ],

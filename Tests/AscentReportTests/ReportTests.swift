@@ -1,0 +1,44 @@
+import AscentEnvironments
+import AscentRL
+import Foundation
+import Testing
+@testable import AscentReport
+
+@Suite("Reports")
+struct ReportTests {
+    @Test func chartTicksAreRoundAndCoverTheData() {
+        #expect(LineChart.ticks(0, 100) == [0, 20, 40, 60, 80, 100])
+        #expect(LineChart.ticks(-1234, -150).first! <= -1234 && LineChart.ticks(-1234, -150).last! >= -150)
+        #expect(LineChart.ticks(5, 5) == [4, 5, 6])  // a flat series still gets an axis
+        #expect(LineChart.label(250_000) == "250k" && LineChart.label(0.0005) == "5e-04")
+    }
+
+    @Test func chartsSkipMissingValuesAndEscapeText() {
+        let svg = LineChart(title: "a <b> & c", xLabel: "x", series: [.init(name: "s", x: [0, 1, 2, 3], y: [1, .nan, 3, 4])]).svg()
+        #expect(svg.contains("a &lt;b&gt; &amp; c"))
+        #expect(svg.components(separatedBy: "M").count - 1 >= 2)  // the NaN breaks the line in two
+        #expect(!svg.contains("nan"))
+        let empty = LineChart(title: "none", xLabel: "x", series: [.init(name: "s", x: [], y: [])]).svg()
+        #expect(empty.contains("no data"))
+    }
+
+    /// A real (short) run: every section is present, the animation has one frame per step,
+    /// and the page needs nothing from outside.
+    @Test func trainingReportHasEverySection() throws {
+        var configuration = try PPOConfiguration.preset("Pendulum-v1")
+        configuration.totalSteps = 8192
+        let ppo = try PPO(configuration)
+        try ppo.train()
+        let (returns, frames) = try ppo.evaluate(episodes: 2, recordFrames: true)
+        let html = TrainingReport(run: ppo, evaluationReturns: returns, episode: frames).html()
+        #expect(frames.count == 200)
+        for section in ["Learning curve", "Debugging signals", "The trained policy acting", "Configuration",
+                        "approx KL (k1)", "clip fraction", "explained variance", "policy std", "angle θ"] {
+            #expect(html.contains(section), "missing \(section)")
+        }
+        #expect(html.contains("const KIND=\"pendulum\""))
+        #expect(html.components(separatedBy: "\"theta\":").count - 1 == 200)
+        #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("<script src"))
+        #expect(html.contains("PPO on Pendulum-v1"))
+    }
+}
