@@ -14,7 +14,7 @@ for env in "${envs[@]}"; do
     out="$work/$env-$seed"
     line=$(.build/release/ascent train ppo --env "$env" --seed "$seed" --out "$out" 2>/dev/null | grep '^evaluation')
     value=$(echo "$line" | awk '{print $4}')
-    seconds=$(tail -1 "$out/metrics.csv" | cut -d, -f3)
+    seconds=$(tail -1 "$out/metrics.jsonl" | sed -E 's/.*"wall_seconds":([0-9.eE+-]+).*/\1/')
     echo "$env seed $seed: eval $value (training ${seconds}s)"
     results+=("$value")
   done

@@ -113,10 +113,11 @@ struct PPOTests {
             try RunDirectory.open(at: path)
         }
         #expect(throws: RLError.self) { try RunDirectory.open(at: path + "-missing") }
-        try run.appendMetrics(columns: ["a", "b"], values: [1, .nan])
-        try run.appendMetrics(columns: ["a", "b"], values: [2, 3])
-        #expect(try String(contentsOf: run.metricsURL, encoding: .utf8) == "a,b\n1.0,\n2.0,3.0\n")
-        #expect(try String(contentsOf: run.logURL, encoding: .utf8) == "{\"a\":1.0,\"b\":null}\n{\"a\":2.0,\"b\":3.0}\n")
+        try run.appendMetrics(columns: ["a", "wall_seconds", "b"], values: [1, 0.5, .nan])
+        try run.appendMetrics(columns: ["a", "wall_seconds", "b"], values: [2, 0.7, 3])
+        #expect(try String(contentsOf: run.metricsURL, encoding: .utf8) == "a,b\n1.0,\n2.0,3.0\n")  // timings only in the log
+        #expect(try String(contentsOf: run.logURL, encoding: .utf8)
+                == "{\"a\":1.0,\"wall_seconds\":0.5,\"b\":null}\n{\"a\":2.0,\"wall_seconds\":0.7,\"b\":3.0}\n")
     }
 }
 

@@ -4,7 +4,8 @@ import Foundation
 /// A training run's directory:
 ///
 ///     config.json                 everything needed to reproduce the run
-///     metrics.csv, metrics.jsonl  one row per update
+///     metrics.csv                 one row per update, reproducible: identical for the same seed
+///     metrics.jsonl               the same rows plus wall-clock timings
 ///     checkpoints/latest.safetensors, checkpoints/step-<N>.safetensors
 ///     report.html                 written by the reporting layer
 ///
@@ -87,11 +88,17 @@ public struct RunDirectory: Sendable {
         }
     }
 
-    /// Appends one row to `metrics.csv` (writing the header first if new) and one object to `metrics.jsonl`.
+    /// Columns that measure the machine rather than the run: kept out of `metrics.csv` (so two
+    /// runs with the same seed write identical files) and written to `metrics.jsonl` only.
+    public static let timingColumns: Set<String> = ["wall_seconds", "steps_per_second"]
+
+    /// Appends one row to `metrics.csv` (writing the header first if new; without the timing
+    /// columns) and one object with every column to `metrics.jsonl`.
     public func appendMetrics(columns: [String], values: [Double]) throws {
+        let kept = columns.indices.filter { !RunDirectory.timingColumns.contains(columns[$0]) }
         let csvExists = FileManager.default.fileExists(atPath: metricsURL.path)
-        var csv = csvExists ? "" : columns.joined(separator: ",") + "\n"
-        csv += values.map { $0.isFinite ? "\($0)" : "" }.joined(separator: ",") + "\n"
+        var csv = csvExists ? "" : kept.map { columns[$0] }.joined(separator: ",") + "\n"
+        csv += kept.map { values[$0].isFinite ? "\(values[$0])" : "" }.joined(separator: ",") + "\n"
         let fields = zip(columns, values).map { "\"\($0)\":" + ($1.isFinite ? "\($1)" : "null") }
         try append(csv, to: metricsURL)
         try append("{" + fields.joined(separator: ",") + "}\n", to: logURL)
