@@ -47,12 +47,12 @@ public final class NormalizedVectorEnvironment: VectorEnvironment {
     public func reset(seed: UInt64?) throws -> [Float] {
         discountedReturns = [Double](repeating: 0, count: count)
         let observations = try inner.reset(seed: seed)
-        return normalizeBatch(observations, update: true)
+        return updateAndNormalize(observations)
     }
 
     public func step(_ actions: [Float]) throws -> VectorStep {
         var result = try inner.step(actions)
-        result.observations = normalizeBatch(result.observations, update: true)
+        result.observations = updateAndNormalize(result.observations)
         for (i, final) in result.finalObservations { result.finalObservations[i] = normalize(final) }
         if normalizeRewards {
             for i in 0..<count {
@@ -71,25 +71,23 @@ public final class NormalizedVectorEnvironment: VectorEnvironment {
         return result
     }
 
-    /// Normalises one observation with the current statistics (no update).
-    public func normalize(_ observation: [Float]) -> [Float] {
-        guard normalizeObservations else { return observation }
-        return observation.enumerated().map { j, value in
-            let z = (Double(value) - observationStatistics.mean[j]) / (observationStatistics.variance[j] + epsilon).squareRoot()
-            return Float(Swift.min(Swift.max(z, -clip), clip))
-        }
-    }
-
-    private func normalizeBatch(_ observations: [Float], update: Bool) -> [Float] {
+    /// Normalises one observation, or several stored row after row, with the current
+    /// statistics (no update).
+    public func normalize(_ observations: [Float]) -> [Float] {
         guard normalizeObservations else { return observations }
-        if update && isUpdating {
-            observations.withUnsafeBufferPointer { observationStatistics.update(batch: $0, rows: count) }
-        }
         let size = observationStatistics.size
         let scale = (0..<size).map { 1 / (observationStatistics.variance[$0] + epsilon).squareRoot() }
         return observations.enumerated().map { i, value in
             let j = i % size
             return Float(Swift.min(Swift.max((Double(value) - observationStatistics.mean[j]) * scale[j], -clip), clip))
         }
+    }
+
+    /// Updates the statistics with a batch (unless frozen), then normalises it.
+    private func updateAndNormalize(_ observations: [Float]) -> [Float] {
+        if normalizeObservations && isUpdating {
+            observations.withUnsafeBufferPointer { observationStatistics.update(batch: $0, rows: count) }
+        }
+        return normalize(observations)
     }
 }
