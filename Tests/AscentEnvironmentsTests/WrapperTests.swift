@@ -191,6 +191,24 @@ struct VectorEnvironmentTests {
         #expect(Array(step.observations[0..<3]) == (try single.reset().observation))
     }
 
+    /// Stepping into a reused result gives exactly what fresh results give, including the
+    /// per-episode entries, which must not linger from an earlier step.
+    @Test(arguments: [VectorMode.native, .serial, .threaded(2)])
+    func reusedResultsMatchFreshOnes(mode: VectorMode) throws {
+        let fresh = try Environments.makeVector("CartPole-v1", count: 4, options: ["max_episode_steps": 7], mode: mode)
+        let reusing = try Environments.makeVector("CartPole-v1", count: 4, options: ["max_episode_steps": 7], mode: mode)
+        #expect(try fresh.reset(seed: 5) == reusing.reset(seed: 5))
+        var reused = VectorStep()
+        for t in 0..<20 {
+            let actions: [Float] = [Float(t % 2), 1, 0, Float((t / 3) % 2)]
+            let expected = try fresh.step(actions)
+            try reusing.step(actions, into: &reused)
+            #expect(reused.observations == expected.observations && reused.rewards == expected.rewards)
+            #expect(reused.terminated == expected.terminated && reused.truncated == expected.truncated)
+            #expect(reused.finalObservations == expected.finalObservations && reused.infos == expected.infos)
+        }
+    }
+
     @Test func badVectorInput() throws {
         let vector = try Environments.makeVector("CartPole-v1", count: 3)
         _ = try vector.reset(seed: 0)

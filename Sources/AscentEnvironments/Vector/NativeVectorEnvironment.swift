@@ -76,15 +76,21 @@ public final class NativeVectorEnvironment<Dynamics: ClassicDynamics>: VectorEnv
 
     public func reset(seed: UInt64?) throws -> [Float] { try reset(seed: seed, options: resetOptions) }
 
+    public func step(_ actions: [Float]) throws -> VectorStep {
+        var result = VectorStep()
+        try step(actions, into: &result)
+        return result
+    }
+
     @_specialize(where Dynamics == PendulumDynamics)
     @_specialize(where Dynamics == CartPoleDynamics)
     @_specialize(where Dynamics == MountainCarDynamics)
     @_specialize(where Dynamics == AcrobotDynamics)
-    public func step(_ actions: [Float]) throws -> VectorStep {
+    public func step(_ actions: [Float], into result: inout VectorStep) throws {
         guard actions.count == count * actionSize else {
             throw EnvironmentError.invalidAction(environment: name, reason: "expected \(count) × \(actionSize) = \(count * actionSize) values, got \(actions.count)")
         }
-        var result = VectorStep(count: count, observationSize: observationSize)
+        result.prepare(count: count, observationSize: observationSize)
         let (obsSize, actSize, check, limit) = (observationSize, actionSize, actionCheck, maxEpisodeSteps ?? Int.max)
         let (dynamics, options) = (self.dynamics, resetOptions)
         var (states, elapsed, generators, tally) = (self.states, self.elapsed, self.generators, self.tally)
@@ -151,7 +157,6 @@ public final class NativeVectorEnvironment<Dynamics: ClassicDynamics>: VectorEnv
             result.infos[i] = ["episode_return": endedReturns[i], "episode_length": Double(endedLengths[i])]
             result.finalObservations[i] = Array(finals[(i * obsSize)..<((i + 1) * obsSize)])
         }
-        return result
     }
 
     /// Runs `body` over all slots: in one call, or split into one contiguous block per thread.

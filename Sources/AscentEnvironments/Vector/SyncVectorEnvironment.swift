@@ -50,11 +50,17 @@ public class SyncVectorEnvironment: VectorEnvironment {
     }
 
     public func step(_ actions: [Float]) throws -> VectorStep {
+        var result = VectorStep()
+        try step(actions, into: &result)
+        return result
+    }
+
+    public func step(_ actions: [Float], into result: inout VectorStep) throws {
         let actionSize = self.actionSize, size = observationSize
         guard actions.count == count * actionSize else {
             throw EnvironmentError.invalidAction(environment: name, reason: "expected \(count) × \(actionSize) = \(count * actionSize) values, got \(actions.count)")
         }
-        var result = VectorStep(count: count, observationSize: size)
+        result.prepare(count: count, observationSize: size)
         var tally = self.tally
         defer { self.tally = tally }
         // Every slot writes only its own elements, so the threaded subclass can run slots in
@@ -112,7 +118,6 @@ public class SyncVectorEnvironment: VectorEnvironment {
             if !report.info.isEmpty { result.infos[i] = report.info }
             if let final = report.final { result.finalObservations[i] = final }
         }
-        return result
     }
 
     static func checkSize(_ observation: [Float], _ size: Int, _ name: String) throws {

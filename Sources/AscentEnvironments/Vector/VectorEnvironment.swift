@@ -20,9 +20,16 @@ public protocol VectorEnvironment: AnyObject {
     func reset(seed: UInt64?) throws -> [Float]
     /// Steps every sub-environment with `count × actionSize` values (row i for sub-environment i).
     func step(_ actions: [Float]) throws -> VectorStep
+    /// The same, writing into `result` and reusing its arrays (no allocation when the caller
+    /// passes back the previous step's result and holds no other copy of it).
+    func step(_ actions: [Float], into result: inout VectorStep) throws
 }
 
 extension VectorEnvironment {
+    public func step(_ actions: [Float], into result: inout VectorStep) throws {
+        result = try step(actions)
+    }
+
     public var observationSize: Int { observationSpace.flatCount }
     public var actionSize: Int { actionSpace.flatCount }
 }
@@ -40,11 +47,29 @@ public struct VectorStep: Sendable {
     /// `episode_length` where an episode ended.
     public var infos: [Int: Info] = [:]
 
-    init(count: Int, observationSize: Int) {
+    public init(count: Int, observationSize: Int) {
         observations = [Float](repeating: 0, count: count * observationSize)
         rewards = [Double](repeating: 0, count: count)
         terminated = [Bool](repeating: false, count: count)
         truncated = [Bool](repeating: false, count: count)
+    }
+
+    /// An empty result to pass to ``VectorEnvironment/step(_:into:)`` the first time.
+    public init() {
+        observations = []
+        rewards = []
+        terminated = []
+        truncated = []
+    }
+
+    /// Sizes the arrays for `count` sub-environments (reusing their storage) and clears the
+    /// per-episode entries; every slot is then overwritten by the step.
+    mutating func prepare(count: Int, observationSize: Int) {
+        if rewards.count != count || observations.count != count * observationSize {
+            self = VectorStep(count: count, observationSize: observationSize)
+        }
+        finalObservations.removeAll(keepingCapacity: true)
+        infos.removeAll(keepingCapacity: true)
     }
 
     /// Raw views of every field, for filling slots in parallel.
