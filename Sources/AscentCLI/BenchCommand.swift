@@ -25,11 +25,18 @@ struct BenchTensor: ParsableCommand {
     @Option(help: "Measurements per figure; the median is reported.")
     var runs = 5
 
+    @Option(help: "Force Ascent's kernels to an instruction-set level: \(TensorBenchmark.instructionSets.joined(separator: ", ")) (default: the best this CPU supports).")
+    var isa: String?
+
     func validate() throws {
         guard runs > 0 else { throw ValidationError("--runs must be positive, got \(runs)") }
+        if let isa, !TensorBenchmark.instructionSets.contains(isa) {
+            throw ValidationError("--isa must be one of \(TensorBenchmark.instructionSets.joined(separator: ", ")); got '\(isa)'")
+        }
     }
 
     func run() {
+        if let isa { TensorBenchmark.useInstructionSet(isa) }
         var records: [BenchmarkRecord] = []
         let shapes = [(64, 3, 64), (2048, 64, 64), (256, 256, 256), (512, 1024, 256)]
         for (m, k, n) in shapes {

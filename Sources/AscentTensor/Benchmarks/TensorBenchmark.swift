@@ -11,6 +11,21 @@ public enum TensorBenchmark {
         "ascent-\(String(cString: ascent_kernels_isa_name(ascent_kernels_isa())))"
     }
 
+    /// Instruction-set levels of Ascent's kernels, best first.
+    public static let instructionSets = ["avx512", "avx2", "portable"]
+
+    /// Makes the kernels use `name` (one of ``instructionSets``, clamped to what the CPU
+    /// supports) and returns the level now in use, to compare the code paths on one machine.
+    @discardableResult
+    public static func useInstructionSet(_ name: String) -> String {
+        let level: Int32 = switch name {
+        case "avx512": Int32(ASCENT_ISA_AVX512.rawValue)
+        case "avx2": Int32(ASCENT_ISA_AVX2.rawValue)
+        default: Int32(ASCENT_ISA_PORTABLE.rawValue)
+        }
+        return String(cString: ascent_kernels_isa_name(ascent_kernels_force_isa(level)))
+    }
+
     /// Matrix-multiply implementations this build can time side by side.
     public enum GEMMImplementation: String, CaseIterable, Sendable {
         /// Ascent's C kernels at the best instruction-set level this CPU supports.
