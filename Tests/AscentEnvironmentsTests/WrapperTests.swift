@@ -141,6 +141,9 @@ struct WrapperTests {
         #expect(throws: EnvironmentError.self) {
             try DomainRandomization(pendulum, settings: .init(parameters: [.init(name: "friction", bounds: .absolute(low: 1, high: 2))]))
         }
+        #expect(throws: EnvironmentError.invalidParameter(environment: "Pendulum-v1", name: "mass", reason: "log-uniform range [0.0, 2.0] must be positive")) {
+            try DomainRandomization(pendulum, settings: .init(parameters: [.init(name: "mass", bounds: .absolute(low: 0, high: 2), logUniform: true)]))
+        }
     }
 }
 
@@ -226,6 +229,11 @@ struct VectorEnvironmentTests {
 
 @Suite("Environment checker")
 struct EnvironmentCheckerTests {
+    @Test func emptyActionSpaceIsReportedNotSampled() {
+        let problems = EnvironmentChecker.check(CoinFlipWithNoActions()).map(\.message)
+        #expect(problems == ["the action space Discrete(0) is empty: no action can be sampled"])
+    }
+
     @Test func builtInEnvironmentsPass() throws {
         for spec in Environments.builtIn {
             let problems = EnvironmentChecker.check(try Environments.make(spec.id), episodes: 2, maxSteps: 300)
@@ -258,4 +266,14 @@ struct EnvironmentCheckerTests {
         #expect(problems.contains { $0.contains("wrong size") })
         #expect(problems.contains { $0.contains("NaN action") })
     }
+}
+
+/// A user environment with an empty Discrete action space.
+final class CoinFlipWithNoActions: Environment {
+    let name = "Empty-v0"
+    let observationSpace = Space.box(.init(low: [0], high: [1]))
+    let actionSpace = Space.discrete(count: 0)
+    func reset(seed: UInt64?, options: ResetOptions) throws -> (observation: [Float], info: Info) { ([0], [:]) }
+    func step(_ action: [Float]) throws -> Step { Step(observation: [0], reward: 0, terminated: true) }
+    func render() -> RenderFrame { RenderFrame(kind: "empty", values: [:]) }
 }

@@ -34,7 +34,7 @@ struct DistributionTests {
         #expect(Swift.abs(Double(d.entropy().item) - entropy) < 1e-6)
     }
 
-    @Test func actorCriticInitialisation() {
+    @Test func actorCriticInitialisation() throws {
         var g = RandomGenerator(seed: 1)
         let model = ActorCritic(observationSize: 3, head: .gaussian(dimensions: 1, low: [-2], high: [2]), generator: &g)
         #expect(model.namedParameters().map(\.name).first == "actor.layers.0.weight")
@@ -45,7 +45,7 @@ struct DistributionTests {
         // Sampled actions are clipped only for the environment; stored actions keep the raw sample.
         var sampler = RandomGenerator(seed: 2)
         let big = ActorCritic(observationSize: 3, head: .gaussian(dimensions: 1, low: [-0.01], high: [0.01]), generator: &g)
-        let (stored, environment, _) = big.act(Tensor.zeros([200, 3]), deterministic: false, generator: &sampler)
+        let (stored, environment, _) = try big.act(Tensor.zeros([200, 3]), deterministic: false, generator: &sampler)
         #expect(environment.allSatisfy { Swift.abs($0) <= 0.01 })
         #expect(stored.contains { Swift.abs($0) > 0.5 })
     }

@@ -93,6 +93,29 @@ struct PPOTests {
         #expect(throws: RLError.self) { try PPO.restore(from: SafeTensors()) }
     }
 
+    /// A checkpoint with NaN weights (corrupt or diverged) is reported, not sampled from.
+    @Test func nonFiniteWeightsAreReportedNotSampled() throws {
+        let ppo = try PPO(try smallCartPole())
+        var file = ppo.checkpoint()
+        let weight = try #require(file.tensors["model.actor.layers.0.weight"])
+        file.tensors["model.actor.layers.0.weight"] = Tensor(shape: weight.shape, [Float](repeating: .nan, count: weight.count))
+        let poisoned = try PPO.restore(from: file)
+        #expect(throws: RLError.nonFinitePolicy) { try poisoned.evaluate(episodes: 1) }
+        #expect(throws: RLError.nonFinitePolicy) { try poisoned.train() }
+    }
+
+    /// Normaliser statistics from a file are checked before use.
+    @Test func malformedStatisticsInACheckpointAreRejected() throws {
+        let ppo = try PPO(try smallCartPole())
+        for (key, value) in [("observation_statistics", #"{"mean":[0,0,0,0],"variance":[1,1],"count":1}"#),
+                             ("observation_statistics", #"{"mean":[0,0,0,0],"variance":[1,1,-1,1],"count":1}"#),
+                             ("reward_statistics", #"{"mean":[0,0],"variance":[1,1],"count":1}"#)] {
+            var file = ppo.checkpoint()
+            file.metadata[key] = value
+            #expect(throws: RLError.self) { try PPO.restore(from: file) }
+        }
+    }
+
     @Test func nanFromTheEnvironmentStopsTrainingWithTheStep() throws {
         try? Environments.register(EnvironmentSpec(id: "Poisoned-v0", maxEpisodeSteps: 50, summary: "NaN after 30 steps") { _ in PoisonedEnvironment() })
         var c = PPOConfiguration()

@@ -15,7 +15,10 @@ public enum EnvironmentChecker {
         var problems: [String] = []
         func report(_ message: String) { if !problems.contains(message) { problems.append(message) } }
         let observationSpace = environment.observationSpace, actionSpace = environment.actionSpace
-        if actionSpace.flatCount == 0 { report("the action space \(actionSpace) is empty") }
+        if actionSpace.flatCount == 0 || actionSpace.hasEmptyDiscrete {
+            report("the action space \(actionSpace) is empty: no action can be sampled")
+            return problems.map(Problem.init)
+        }
 
         func inspect(_ observation: [Float], _ context: String) {
             if observation.contains(where: { !$0.isFinite }) { report("\(context): observation contains NaN or infinity: \(observation)") }

@@ -46,6 +46,15 @@ public indirect enum Space: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Whether some Discrete part has no values (nothing can be sampled from it).
+    public var hasEmptyDiscrete: Bool {
+        switch self {
+        case .box: false
+        case .discrete(let count, _): count <= 0
+        case .tuple(let spaces): spaces.contains { $0.hasEmptyDiscrete }
+        }
+    }
+
     /// Whether `value` lies in the space (right size, finite where bounded, within bounds, integral for Discrete).
     public func contains(_ value: [Float]) -> Bool { violation(of: value) == nil }
 

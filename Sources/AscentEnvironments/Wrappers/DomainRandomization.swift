@@ -85,6 +85,10 @@ public final class DomainRandomization: Wrapper {
             guard low.isFinite, high.isFinite, low <= high else {
                 throw EnvironmentError.invalidParameter(environment: inner.name, name: item.name, reason: "range [\(low), \(high)] is empty or not finite")
             }
+            guard !item.logUniform || low > 0 else {
+                throw EnvironmentError.invalidParameter(environment: inner.name, name: item.name,
+                                                        reason: "log-uniform range [\(low), \(high)] must be positive")
+            }
             guard low > spec.minimumExclusive else {
                 throw EnvironmentError.invalidParameter(environment: inner.name, name: item.name,
                                                         reason: "range [\(low), \(high)] must stay above \(spec.minimumExclusive) (\(spec.description))")

@@ -23,6 +23,21 @@ public struct RunningMeanStd: Sendable, Equatable, Codable {
         self.count = count
     }
 
+    /// Decodes and checks the statistics (they come from checkpoint files): equal sizes,
+    /// finite values, non-negative variances and count.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let mean = try container.decode([Double].self, forKey: .mean)
+        let variance = try container.decode([Double].self, forKey: .variance)
+        let count = try container.decode(Double.self, forKey: .count)
+        guard mean.count == variance.count, mean.allSatisfy(\.isFinite), variance.allSatisfy({ $0.isFinite && $0 >= 0 }),
+              count.isFinite, count >= 0 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                debugDescription: "running statistics need equal-length finite means and non-negative variances, and a non-negative count"))
+        }
+        self.init(mean: mean, variance: variance, count: count)
+    }
+
     public var size: Int { mean.count }
 
     /// Adds one sample.

@@ -115,7 +115,7 @@ public final class PPO {
         buffer.reset()
         for _ in 0..<configuration.rolloutSteps {
             let input = Tensor(shape: [n, obsSize], observations)
-            let (stored, environmentActions, logProbability) = model.act(input, deterministic: false, generator: &actionGenerator)
+            let (stored, environmentActions, logProbability) = try model.act(input, deterministic: false, generator: &actionGenerator)
             let values = withoutGradients { model.value(input) }.scalars
             let step = try environment.step(environmentActions)
             globalStep += n
@@ -288,7 +288,7 @@ public final class PPO {
             var total = 0.0
             while true {
                 let input = Tensor(shape: [1, observation.count], environment.normalize(observation))
-                let action = model.act(input, deterministic: deterministic, generator: &generator).environment
+                let action = try model.act(input, deterministic: deterministic, generator: &generator).environment
                 let step = try env.step(action)
                 if recordFrames && episode == 0 { frames.append(env.render()) }
                 total += step.reward

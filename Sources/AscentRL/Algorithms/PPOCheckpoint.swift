@@ -74,8 +74,12 @@ extension PPO {
         guard observationStatistics.size == ppo.environment.observationStatistics.size else {
             throw RLError.invalidRunDirectory("observation statistics have \(observationStatistics.size) entries, the environment \(ppo.environment.observationStatistics.size)")
         }
+        let rewardStatistics = try field("reward_statistics", as: RunningMeanStd.self)
+        guard rewardStatistics.size == 1 else {
+            throw RLError.invalidRunDirectory("reward statistics have \(rewardStatistics.size) entries; they must have 1")
+        }
         ppo.environment.observationStatistics = observationStatistics
-        ppo.environment.rewardStatistics = try field("reward_statistics", as: RunningMeanStd.self)
+        ppo.environment.rewardStatistics = rewardStatistics
         try ppo.restartEpisodes()
         return ppo
     }

@@ -109,10 +109,13 @@ public final class ActorCritic: Module {
     /// - Returns: `stored` (pre-squash samples or indices, for the buffer), `environment`
     ///   (what the environment receives: clipped to bounds, or squashed and scaled) and
     ///   `logProbability` of the stored actions.
-    public func act(_ observations: Tensor, deterministic: Bool, generator: inout RandomGenerator)
+    /// - Throws: ``RLError/nonFinitePolicy`` when the network outputs NaN or infinity (diverged
+    ///   training, or a corrupt checkpoint), instead of sampling from a meaningless distribution.
+    public func act(_ observations: Tensor, deterministic: Bool, generator: inout RandomGenerator) throws
         -> (stored: [Float], environment: [Float], logProbability: [Float]) {
-        withoutGradients {
+        try withoutGradients {
             let output = actor(observations)
+            guard output.isFinite, logStd?.value.isFinite ?? true else { throw RLError.nonFinitePolicy }
             let rows = observations.shape[0]
             switch head {
             case .gaussian(let dimensions, let low, let high):
@@ -153,6 +156,7 @@ public enum RLError: Error, Equatable, CustomStringConvertible {
     case invalidHyperparameter(name: String, value: String, expected: String)
     case nonFinite(quantity: String, step: Int)
     case invalidRunDirectory(String)
+    case nonFinitePolicy
 
     public var description: String {
         switch self {
@@ -161,6 +165,8 @@ public enum RLError: Error, Equatable, CustomStringConvertible {
         case .nonFinite(let quantity, let step):
             "\(quantity) became NaN or infinite at environment step \(step); training stopped (the last checkpoint is intact). Try a lower learning rate or enable normalisation."
         case .invalidRunDirectory(let reason): reason
+        case .nonFinitePolicy:
+            "the policy network outputs NaN or infinity: its weights are not finite (diverged training or a corrupt checkpoint)"
         }
     }
 }
