@@ -110,7 +110,7 @@ struct TrainPPO: ParsableCommand {
         try hyperparameters.apply(to: &configuration)
         let ppo = try cliErrors { try PPO(configuration) }
         let run = try cliErrors { try RunDirectory.create(at: out ?? "runs/ppo-\(env)-seed\(seed)") }
-        try cliErrors { try run.writeConfiguration(configuration, algorithm: PPO.algorithm) }
+        try cliErrors { try run.writeConfiguration(of: ppo) }
         try TrainingSession(training: ppo, directory: run, checkpointEvery: checkpointEvery, evalEpisodes: evalEpisodes).run()
     }
 }

@@ -130,7 +130,8 @@ struct PPOTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("ascent-run-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let run = try RunDirectory.create(at: path)
-        try run.writeConfiguration(PPOConfiguration(), algorithm: "ppo")
+        try run.writeConfiguration(of: try PPO(try smallCartPole()))
+        #expect(try run.algorithm() == "ppo")
         #expect(throws: RLError.self) { try RunDirectory.create(at: path) }
         #expect(throws: RLError.invalidRunDirectory("'\(path)' has no checkpoints/latest.safetensors (the run saved no checkpoint yet)")) {
             try RunDirectory.open(at: path)

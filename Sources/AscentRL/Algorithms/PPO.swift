@@ -168,8 +168,9 @@ public final class PPO {
                 let logRatio = newLogProbability - batch.oldLogProbabilities
                 let ratio = logRatio.exp()
                 // Clipped surrogate (core detail 8): maximise min(r A, clip(r) A) = minimise max(−r A, −clip(r) A).
-                let unclipped = -batch.advantages * ratio
-                let clippedLoss = -batch.advantages * ratio.clamped(min: 1 - clip, max: 1 + clip)
+                let negativeAdvantages = -batch.advantages
+                let unclipped = negativeAdvantages * ratio
+                let clippedLoss = negativeAdvantages * ratio.clamped(min: 1 - clip, max: 1 + clip)
                 let policyLoss = Tensor.maximum(unclipped, clippedLoss).mean()
                 let newValues = model.value(batch.observations)
                 let valueLoss: Tensor

@@ -50,26 +50,8 @@ public struct RunDirectory: Sendable {
         return run
     }
 
-    /// The `config.json` record.
-    public struct Record<Configuration: Codable>: Codable {
-        public var ascentVersion: String
-        public var algorithm: String
-        public var configuration: Configuration
-
-        public init(algorithm: String, configuration: Configuration) {
-            ascentVersion = AscentVersion.string
-            self.algorithm = algorithm
-            self.configuration = configuration
-        }
-    }
-
-    public func writeConfiguration<C: Codable>(_ configuration: C, algorithm: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(Record(algorithm: algorithm, configuration: configuration)), to: configurationURL)
-    }
-
-    /// Rewrites `config.json` from a run (after its configuration changed, e.g. an extended total).
+    /// Writes `config.json` (version, algorithm, configuration) for a run; written again
+    /// whenever the configuration changes, e.g. when a resume extends the total.
     public func writeConfiguration<Run: TrainingRun>(of run: Run) throws {
         guard let configuration = try? JSONSerialization.jsonObject(with: Data(run.configurationJSON.utf8)) else {
             throw RLError.invalidRunDirectory("the run's configuration is not valid JSON")
