@@ -18,6 +18,8 @@ struct Eval: ParsableCommand {
     @Option(help: "Episodes to run.") var episodes = 20
     @Flag(help: "Use the mean (Gaussian) or most likely (categorical) action instead of sampling.") var deterministic = false
     @Option(help: "Seed of the first evaluation episode (default: 1,000,000 + 1,000 × the run's seed).") var seed: UInt64?
+    @Option(help: "Evaluate under other physics: name=value pairs, e.g. mass=1.5,length=0.8 (`ascent env info <id>` lists them).")
+    var physics: String?
     @Flag(help: "Print JSON: mean_return, std_return, episodes, returns.") var json = false
 
     func validate() throws {
@@ -26,7 +28,11 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         let (_, run) = try loadRun(directory)
-        let returns = try cliErrors { try run.evaluate(episodes: episodes, deterministic: deterministic, seed: seed, recordFrames: false).returns }
+        let physicalParameters = try parsePairs(physics ?? "", option: "--physics")
+        let returns: [Double] = try cliErrors {
+            try run.evaluate(episodes: episodes, deterministic: deterministic, seed: seed, recordFrames: false,
+                             physicalParameters: physicalParameters).returns
+        }
         let mean = returns.reduce(0, +) / Double(returns.count)
         let std = (returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(returns.count)).squareRoot()
         if json {
@@ -69,4 +75,17 @@ struct Resume: ParsableCommand {
         }
         try TrainingSession(training: run, directory: directory, checkpointEvery: checkpointEvery, evalEpisodes: evalEpisodes, untilStep: target).run()
     }
+}
+
+/// `name=value,name=value` → a dictionary of finite numbers.
+func parsePairs(_ text: String, option: String) throws -> [String: Double] {
+    var result: [String: Double] = [:]
+    for pair in text.split(separator: ",") {
+        let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, let value = Double(parts[1]), value.isFinite else {
+            throw ValidationError("\(option) takes name=value pairs separated by commas, e.g. mass=1.5,length=0.8; got '\(pair)'")
+        }
+        result[parts[0]] = value
+    }
+    return result
 }

@@ -50,7 +50,7 @@ struct TrainingSession<Run: TrainingRun> {
 func finish<Run: TrainingRun>(_ run: Run, directory: RunDirectory, evalEpisodes: Int) throws {
     var evaluation: (returns: [Double], frames: [AscentEnvironments.RenderFrame]) = ([], [])
     if evalEpisodes > 0 {
-        evaluation = try cliErrors { try run.evaluate(episodes: evalEpisodes, deterministic: true, seed: nil, recordFrames: true) }
+        evaluation = try cliErrors { try run.evaluate(episodes: evalEpisodes, deterministic: true, seed: nil, recordFrames: true, physicalParameters: [:]) }
         let mean = evaluation.returns.reduce(0, +) / Double(evaluation.returns.count)
         let std = (evaluation.returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(evaluation.returns.count)).squareRoot()
         print(String(format: "evaluation: mean return %.1f ± %.1f over %d deterministic episodes", mean, std, evaluation.returns.count))

@@ -17,45 +17,39 @@ public final class PPO {
     public private(set) var configuration: PPOConfiguration
     public let model: ActorCritic
     public let optimizer: Adam
-    /// The training environments, with observation/reward normalisation when configured.
-    public let environment: NormalizedVectorEnvironment
     public private(set) var globalStep = 0
     public private(set) var updatesDone = 0
     public private(set) var history: [PPOMetrics] = []
     /// Streams kept apart so that, e.g., changing the minibatch size never changes the actions sampled.
     var actionGenerator: RandomGenerator
     var minibatchGenerator: RandomGenerator
-    private var observations: [Float]
-    private var buffer: RolloutBuffer
+    /// The training environments and the rollout buffer.
+    let collector: OnPolicyCollector
     private var trainingSeconds = 0.0
     /// The model's parameters, listed once (listing walks the module by reflection).
     private let parameters: [Parameter]
 
+    /// The training environments, with observation/reward normalisation when configured.
+    public var environment: NormalizedVectorEnvironment { collector.environment }
+    private var buffer: RolloutBuffer { collector.buffer }
+
     public init(_ configuration: PPOConfiguration) throws {
         try configuration.validate()
         self.configuration = configuration
-        let mode: VectorMode = switch configuration.vectorMode {
-        case "serial": .serial
-        case "threaded": .threaded(ProcessInfo.processInfo.activeProcessorCount)
-        case "native-threaded": .nativeThreaded(ProcessInfo.processInfo.activeProcessorCount)
-        default: .native
-        }
-        let inner = try Environments.makeVector(configuration.environment, count: configuration.environments,
-                                                options: configuration.environmentOptions, mode: mode)
-        environment = try NormalizedVectorEnvironment(inner, normalizeObservations: configuration.normalizeObservations,
-                                                      normalizeRewards: configuration.normalizeRewards, gamma: Double(configuration.gamma))
-        let head = try ActionHead(inner.actionSpace)
+        collector = try OnPolicyCollector(environment: configuration.environment, options: configuration.environmentOptions,
+                                          randomization: configuration.randomization, count: configuration.environments, vectorMode: configuration.vectorMode,
+                                          normalizeObservations: configuration.normalizeObservations,
+                                          normalizeRewards: configuration.normalizeRewards, gamma: configuration.gamma,
+                                          rolloutSteps: configuration.rolloutSteps, seed: configuration.seed)
+        let head = try ActionHead(collector.environment.actionSpace)
         var initGenerator = RandomGenerator(seed: configuration.seed, stream: "ppo-init")
-        model = ActorCritic(observationSize: inner.observationSize, head: head, hiddenSizes: configuration.hiddenSizes,
+        model = ActorCritic(observationSize: collector.observationSize, head: head, hiddenSizes: configuration.hiddenSizes,
                             activation: configuration.activation, initialLogStd: configuration.initialLogStd,
                             squashed: configuration.squashActions, generator: &initGenerator)
         optimizer = Adam(model.namedParameters(), learningRate: configuration.learningRate, epsilon: configuration.adamEpsilon)
         parameters = optimizer.parameters.map(\.parameter)
         actionGenerator = RandomGenerator(seed: configuration.seed, stream: "ppo-actions")
         minibatchGenerator = RandomGenerator(seed: configuration.seed, stream: "ppo-minibatches")
-        buffer = RolloutBuffer(steps: configuration.rolloutSteps, environments: configuration.environments,
-                               observationSize: inner.observationSize, actionSize: head.actionSize)
-        observations = try environment.reset(seed: configuration.seed)
     }
 
     /// Trains until `configuration.totalSteps` (or `untilStep`). `callback` runs after every
@@ -64,15 +58,14 @@ public final class PPO {
         let target = untilStep ?? configuration.totalSteps
         while globalStep < target {
             let start = DispatchTime.now().uptimeNanoseconds
-            let episodes = try collectRollout()
+            let episodes = try collector.collect(model: model, generator: &actionGenerator, gamma: configuration.gamma,
+                                                 lambda: configuration.gaeLambda, globalStep: &globalStep)
             var metrics = try update()
             trainingSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             metrics.wallSeconds = trainingSeconds
             metrics.stepsPerSecond = Double(buffer.capacity) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            if !episodes.isEmpty {
-                metrics.episodeReturn = episodes.map(\.return).reduce(0, +) / Double(episodes.count)
-                metrics.episodeLength = episodes.map(\.length).reduce(0, +) / Double(episodes.count)
-            }
+            metrics.episodeReturn = episodes.meanReturn
+            metrics.episodeLength = episodes.meanLength
             metrics.episodesFinished = episodes.count
             history.append(metrics)
             guard try callback(metrics) else { break }
@@ -96,52 +89,9 @@ public final class PPO {
         trainingSeconds = history.last?.wallSeconds ?? 0
     }
 
-    /// Starts new episodes in every environment, seeded from the run's seed and the update
-    /// count (used when resuming: environment states are not checkpointed).
+    /// Starts new episodes after a restore, seeded from the run's seed and the update count.
     func restartEpisodes() throws {
-        let isUpdating = environment.isUpdating
-        environment.isUpdating = false  // do not count the restart's observations twice in the statistics
-        observations = try environment.reset(seed: configuration.seed &+ UInt64(updatesDone) &* 1_000_003)
-        environment.isUpdating = isUpdating
-    }
-
-    // MARK: Rollout
-
-    /// Steps every environment `rolloutSteps` times with the current policy, then computes
-    /// advantages. Returns the (return, length) of episodes that finished.
-    func collectRollout() throws -> [(return: Double, length: Double)] {
-        let n = configuration.environments, obsSize = buffer.observationSize
-        var finished: [(return: Double, length: Double)] = []
-        buffer.reset()
-        for _ in 0..<configuration.rolloutSteps {
-            let input = Tensor(shape: [n, obsSize], observations)
-            let (stored, environmentActions, logProbability) = try model.act(input, deterministic: false, generator: &actionGenerator)
-            let values = withoutGradients { model.value(input) }.scalars
-            let step = try environment.step(environmentActions)
-            globalStep += n
-            // Truncated episodes bootstrap from the value of their true final observation.
-            var bootstrap = [Float](repeating: 0, count: n)
-            let truncatedOnly = step.finalObservations.keys.filter { !step.terminated[$0] }.sorted()
-            if !truncatedOnly.isEmpty {
-                let finals = Tensor(shape: [truncatedOnly.count, obsSize], truncatedOnly.flatMap { step.finalObservations[$0]! })
-                let finalValues = withoutGradients { model.value(finals) }.scalars
-                for (k, i) in truncatedOnly.enumerated() { bootstrap[i] = finalValues[k] }
-            }
-            let ended = (0..<n).map { step.terminated[$0] || step.truncated[$0] }
-            let rewards = step.rewards.map { Float($0) }
-            try checkFinite(step.observations, "observation")
-            try checkFinite(rewards, "reward")
-            buffer.add(observations: observations, actions: stored, logProbabilities: logProbability, values: values,
-                       rewards: rewards, episodeEnded: ended, bootstrapValues: bootstrap)
-            // In index order: dictionary order varies between processes, and the mean's rounding would too.
-            for i in step.infos.keys.sorted() {
-                if let r = step.infos[i]?["episode_return"], let l = step.infos[i]?["episode_length"] { finished.append((r, l)) }
-            }
-            observations = step.observations
-        }
-        let lastValues = withoutGradients { model.value(Tensor(shape: [n, obsSize], observations)) }.scalars
-        buffer.computeAdvantages(lastValues: lastValues, gamma: configuration.gamma, lambda: configuration.gaeLambda)
-        return finished
+        try collector.restartEpisodes(seed: configuration.seed &+ UInt64(updatesDone) &* 1_000_003)
     }
 
     // MARK: Update
@@ -188,7 +138,7 @@ public final class PPO {
 
                 optimizer.zeroGradients()
                 loss.backward()
-                try checkFinite([loss.item], "loss")
+                try requireFinite([loss.item], "loss", step: globalStep)
                 let norm = clipGradientNorm(parameters, maxNorm: c.maxGradientNorm)  // core detail 11
                 guard norm.isFinite else { throw RLError.nonFinite(quantity: "gradient norm", step: globalStep) }
                 optimizer.step()
@@ -266,38 +216,19 @@ public final class PPO {
         return 1 - variance(zip(y, predicted).map { $0 - Double($1) }) / varianceY
     }
 
-    private func checkFinite(_ values: [Float], _ quantity: String) throws {
-        if values.contains(where: { !$0.isFinite }) { throw RLError.nonFinite(quantity: quantity, step: globalStep) }
-    }
-
     // MARK: Evaluation
 
     /// Runs full episodes on fresh copies of the environment with the current policy and
-    /// frozen normalisation statistics; returns each episode's return.
-    ///
-    /// Episode `i` starts from seed `seed + i`. The default seed differs per training seed
-    /// (1,000,000 + 1,000 × training seed), so evaluations of several training seeds cover
-    /// different start states instead of sharing one sample of 20.
-    public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64? = nil,
-                         recordFrames: Bool = false) throws -> (returns: [Double], frames: [RenderFrame]) {
-        let seed = seed ?? 1_000_000 &+ 1_000 &* configuration.seed
-        let env = try Environments.make(configuration.environment, options: configuration.environmentOptions)
+    /// frozen normalisation statistics; returns each episode's return. Episode `i` starts from
+    /// seed `seed + i` (default: 1,000,000 + 1,000 × the training seed).
+    public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64? = nil, recordFrames: Bool = false,
+                         physicalParameters: [String: Double] = [:]) throws -> (returns: [Double], frames: [RenderFrame]) {
+        let seed = seed ?? defaultEvaluationSeed(trainingSeed: configuration.seed)
         var generator = RandomGenerator(seed: seed, stream: "ppo-evaluation")
-        var returns: [Double] = [], frames: [RenderFrame] = []
-        for episode in 0..<episodes {
-            var observation = try env.reset(seed: seed &+ UInt64(episode)).observation
-            var total = 0.0
-            while true {
-                let input = Tensor(shape: [1, observation.count], environment.normalize(observation))
-                let action = try model.act(input, deterministic: deterministic, generator: &generator).environment
-                let step = try env.step(action)
-                if recordFrames && episode == 0 { frames.append(env.render()) }
-                total += step.reward
-                observation = step.observation
-                if step.isDone { break }
-            }
-            returns.append(total)
+        return try evaluatePolicy(environment: configuration.environment, options: configuration.environmentOptions,
+                                  physicalParameters: physicalParameters, episodes: episodes, seed: seed, recordFrames: recordFrames) { observation in
+            let input = Tensor(shape: [1, observation.count], environment.normalize(observation))
+            return try model.act(input, deterministic: deterministic, generator: &generator).environment
         }
-        return (returns, frames)
     }
 }

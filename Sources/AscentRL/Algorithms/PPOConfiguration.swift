@@ -5,7 +5,7 @@ import AscentTensor
 /// Every PPO hyperparameter, documented where declared. Defaults are CleanRL's
 /// `ppo_continuous_action.py` (the "37 implementation details" settings); presets tune
 /// them per environment.
-public struct PPOConfiguration: Codable, Sendable, Equatable {
+public struct PPOConfiguration: AlgorithmConfiguration {
     /// Gymnasium id of the environment.
     public var environment = "Pendulum-v1"
     /// Constructor options for the environment (e.g. `g` for Pendulum).
@@ -63,6 +63,8 @@ public struct PPOConfiguration: Codable, Sendable, Equatable {
     /// How the parallel environments run: `native` (batched loop), `native-threaded` (batched loop
     /// split over the cores), `serial` or `threaded` (separate environment objects).
     public var vectorMode = "native"
+    /// Domain randomisation of the training environments' physics (nil: nominal physics).
+    public var randomization: RandomizationSettings? = nil
 
     public init() {}
 
@@ -73,9 +75,6 @@ public struct PPOConfiguration: Codable, Sendable, Equatable {
 
     /// Checks every value; the error names the first invalid one and what would be valid.
     public func validate() throws {
-        func require(_ condition: Bool, _ name: String, _ value: Any, _ expected: String) throws {
-            if !condition { throw RLError.invalidHyperparameter(name: name, value: "\(value)", expected: expected) }
-        }
         try require(totalSteps > 0, "totalSteps", totalSteps, "must be positive")
         try require(environments > 0, "environments", environments, "must be positive")
         try require(rolloutSteps > 0, "rolloutSteps", rolloutSteps, "must be positive")
@@ -96,8 +95,7 @@ public struct PPOConfiguration: Codable, Sendable, Equatable {
         try require(initialLogStd.isFinite && ActorCritic.logStdRange.contains(initialLogStd), "initialLogStd", initialLogStd,
                     "must lie in \(ActorCritic.logStdRange)")
         try require(rpoAlpha.isFinite && rpoAlpha >= 0, "rpoAlpha", rpoAlpha, "must be a non-negative number")
-        try require(["native", "native-threaded", "serial", "threaded"].contains(vectorMode), "vectorMode", vectorMode,
-                    "must be native, native-threaded, serial or threaded")
+        try require(VectorMode.names.contains(vectorMode), "vectorMode", vectorMode, "must be one of \(VectorMode.names.joined(separator: ", "))")
     }
 
     private func divisors(of n: Int) -> String {
@@ -106,17 +104,6 @@ public struct PPOConfiguration: Codable, Sendable, Equatable {
 }
 
 extension PPOConfiguration {
-    /// Decodes a configuration saved by any Ascent version: keys it lacks (options added
-    /// since) take their defaults, so older runs keep loading.
-    public static func decode(_ data: Data) throws -> PPOConfiguration {
-        guard var saved = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw RLError.invalidRunDirectory("the saved PPO configuration is not a JSON object")
-        }
-        let defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(PPOConfiguration())) as? [String: Any] ?? [:]
-        for (key, value) in defaults where saved[key] == nil { saved[key] = value }
-        return try JSONDecoder().decode(PPOConfiguration.self, from: JSONSerialization.data(withJSONObject: saved))
-    }
-
     /// Tuned settings per environment; ``presetNames`` lists them. Where the numbers come from
     /// is in each preset's comment and in `docs/ppo.md`.
     public static func preset(_ name: String) throws -> PPOConfiguration {

@@ -30,8 +30,10 @@ public protocol TrainingRun: AnyObject {
     /// Trains until `untilStep` (default: the configured total); `callback` runs after every
     /// update and returns false to stop early.
     func train(untilStep: Int?, callback: (Metrics) throws -> Bool) throws
-    /// Full episodes on fresh environments; the frames of the first if `recordFrames`.
-    func evaluate(episodes: Int, deterministic: Bool, seed: UInt64?, recordFrames: Bool) throws -> (returns: [Double], frames: [RenderFrame])
+    /// Full episodes on fresh environments (with `physicalParameters` overriding their physics);
+    /// the frames of the first if `recordFrames`.
+    func evaluate(episodes: Int, deterministic: Bool, seed: UInt64?, recordFrames: Bool,
+                  physicalParameters: [String: Double]) throws -> (returns: [Double], frames: [RenderFrame])
     /// Moves the end of training (and of any annealing) to `totalSteps`, for resuming past it.
     func extendTraining(to totalSteps: Int) throws
     func checkpoint() -> SafeTensors
@@ -57,9 +59,5 @@ extension PPO: TrainingRun {
     public static var algorithm: String { "ppo" }
     public var environmentID: String { configuration.environment }
     public var totalSteps: Int { configuration.totalSteps }
-    public var configurationJSON: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: (try? encoder.encode(configuration)) ?? Data("{}".utf8), as: UTF8.self)
-    }
+    public var configurationJSON: String { configuration.prettyJSON }
 }

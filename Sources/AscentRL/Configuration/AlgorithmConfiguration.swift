@@ -1,0 +1,129 @@
+import AscentEnvironments
+import Foundation
+
+/// What every algorithm's hyperparameter struct shares: the run's environment, seed and
+/// length, validation, named presets, and loading saved or overridden values by key.
+public protocol AlgorithmConfiguration: Codable, Sendable, Equatable {
+    /// Gymnasium id of the environment.
+    var environment: String { get set }
+    /// Constructor options for the environment (e.g. `g` for Pendulum).
+    var environmentOptions: [String: Double] { get set }
+    /// Seed for network initialisation, environments and every random stream.
+    var seed: UInt64 { get set }
+    /// Environment steps to train for (summed over parallel environments).
+    var totalSteps: Int { get set }
+    /// Domain randomisation of the training environments (nil: nominal physics).
+    var randomization: RandomizationSettings? { get set }
+    init()
+    /// Checks every value; the error names the first invalid one and what would be valid.
+    func validate() throws
+    /// Tuned settings for the environments in ``presetNames``.
+    static func preset(_ name: String) throws -> Self
+    static var presetNames: [String] { get }
+}
+
+extension AlgorithmConfiguration {
+    /// The preset for `environment` if there is one, else the defaults, pointed at `environment`.
+    public static func defaults(for environment: String) throws -> Self {
+        var configuration = presetNames.contains(environment) ? try preset(environment) : Self()
+        configuration.environment = environment
+        return configuration
+    }
+
+    /// Decodes a configuration saved by any Ascent version: keys it lacks (options added
+    /// since) take their defaults, so older runs keep loading.
+    public static func decode(_ data: Data) throws -> Self {
+        guard let saved = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw RLError.invalidRunDirectory("the saved configuration is not a JSON object")
+        }
+        var merged = try Self().jsonObject()
+        for (key, value) in saved { merged[key] = value }
+        do {
+            return try JSONDecoder().decode(Self.self, from: JSONSerialization.data(withJSONObject: merged))
+        } catch {
+            throw RLError.invalidRunDirectory("the saved configuration does not decode: \(error)")
+        }
+    }
+
+    /// Sets hyperparameters by their JSON key from text (`"learningRate": "1e-3"`,
+    /// `"hiddenSizes": "256,256"`, `"targetKL": "none"`). An unknown key or a value of the wrong
+    /// kind is an error listing what would be valid; the result is validated.
+    public func overriding(_ overrides: [(key: String, value: String)]) throws -> Self {
+        var object = try jsonObject()
+        let keys = object.keys.sorted()
+        for (key, text) in overrides {
+            guard let current = object[key] else {
+                throw RLError.invalidHyperparameter(name: key, value: text, expected: "is not a hyperparameter; valid keys: \(keys.joined(separator: ", "))")
+            }
+            let isFlag = Mirror(reflecting: self).children.first { $0.label == key }?.value is Bool
+            object[key] = try Self.parse(text, like: isFlag ? true : current, key: key)
+        }
+        let result: Self
+        do {
+            result = try JSONDecoder().decode(Self.self, from: JSONSerialization.data(withJSONObject: object))
+        } catch {
+            throw RLError.invalidHyperparameter(name: overrides.map(\.key).joined(separator: ", "), value: overrides.map(\.value).joined(separator: ", "),
+                                                expected: "does not fit the hyperparameter's type (\(error))")
+        }
+        try result.validate()
+        return result
+    }
+
+    /// Text → a JSON value of the same kind as `current` (`true` for flags; nil-valued options are numbers).
+    private static func parse(_ text: String, like current: Any, key: String) throws -> Any {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        func number(_ s: Substring) throws -> Double {
+            guard let value = Double(s.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+                throw RLError.invalidHyperparameter(name: key, value: text, expected: "must be a finite number")
+            }
+            return value
+        }
+        switch current {
+        case is NSNull:
+            return ["none", "null", "nil"].contains(trimmed.lowercased()) ? NSNull() : try number(trimmed[...])
+        case is Bool:
+            guard let value = Bool(trimmed.lowercased()) else {
+                throw RLError.invalidHyperparameter(name: key, value: text, expected: "must be true or false")
+            }
+            return value
+        case is NSNumber:
+            return try number(trimmed[...])
+        case is [Any]:
+            return try trimmed.split(separator: ",").map { try number($0) }
+        case is [String: Any]:
+            var options: [String: Double] = [:]
+            for pair in trimmed.split(separator: ",") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2 else {
+                    throw RLError.invalidHyperparameter(name: key, value: text, expected: "must be name=value pairs separated by commas")
+                }
+                options[parts[0].trimmingCharacters(in: .whitespaces)] = try number(parts[1])
+            }
+            return options
+        default:
+            return trimmed
+        }
+    }
+
+    func jsonObject() throws -> [String: Any] {
+        // Nil optionals must appear as null so they can be overridden by name.
+        let encoder = JSONEncoder()
+        guard var object = try JSONSerialization.jsonObject(with: encoder.encode(self)) as? [String: Any] else { return [:] }
+        for child in Mirror(reflecting: self).children {
+            if let label = child.label, object[label] == nil { object[label] = NSNull() }
+        }
+        return object
+    }
+
+    /// Pretty, key-sorted JSON: `config.json` and reports.
+    public var prettyJSON: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+}
+
+/// Checks one hyperparameter: `require(x > 0, "x", x, "must be positive")`.
+func require(_ condition: Bool, _ name: String, _ value: Any, _ expected: String) throws {
+    if !condition { throw RLError.invalidHyperparameter(name: name, value: "\(value)", expected: expected) }
+}

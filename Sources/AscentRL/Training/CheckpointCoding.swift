@@ -1,0 +1,119 @@
+import AscentTensor
+import Foundation
+
+/// Builds a run's checkpoint: tensors by name plus JSON metadata (configuration, counters,
+/// random-generator states, history). Every algorithm's `checkpoint()` uses it.
+struct CheckpointWriter {
+    private(set) var tensors: [String: Tensor] = [:]
+    private(set) var metadata: [String: String]
+
+    init(format: String) {
+        metadata = ["format": format, "ascent_version": AscentVersion.string]
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }()
+
+    /// Stores `value` as JSON (non-finite floats become strings, so encoding cannot fail).
+    mutating func set<T: Encodable>(_ key: String, _ value: T) {
+        metadata[key] = String(decoding: (try? Self.encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    }
+
+    mutating func set(_ key: String, _ generator: RandomGenerator) { set(key, GeneratorState(generator)) }
+
+    /// A module's parameters under `prefix`.
+    mutating func add(_ module: Module, prefix: String) {
+        tensors.merge(module.stateDictionary(prefix: prefix)) { $1 }
+    }
+
+    /// An optimiser's moments under `prefix` and its step count in metadata.
+    mutating func add(_ optimizer: Optimizer, prefix: String) {
+        let state = optimizer.state()
+        for (name, tensor) in state.tensors { tensors[prefix + name] = tensor }
+        set(prefix + "scalars", state.scalars)
+    }
+
+    mutating func add(tensors extra: [String: Tensor], metadata extraMetadata: [String: String]) {
+        tensors.merge(extra) { $1 }
+        metadata.merge(extraMetadata) { $1 }
+    }
+
+    var file: SafeTensors { SafeTensors(tensors: tensors, metadata: metadata) }
+}
+
+/// Reads what ``CheckpointWriter`` wrote; every problem names the field that is missing or malformed.
+struct CheckpointReader {
+    let file: SafeTensors
+
+    /// Checks the format tag (`what` names the algorithm in the error).
+    init(_ file: SafeTensors, format: String, what: String) throws {
+        guard file.metadata["format"] == format else {
+            throw RLError.invalidRunDirectory("not a \(what) checkpoint (metadata 'format' is \(file.metadata["format"].map { "'\($0)'" } ?? "missing"), expected '\(format)')")
+        }
+        self.file = file
+    }
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }()
+
+    func field<T: Decodable>(_ key: String, as type: T.Type = T.self) throws -> T {
+        guard let text = file.metadata[key], let value = try? Self.decoder.decode(T.self, from: Data(text.utf8)) else {
+            throw RLError.invalidRunDirectory("checkpoint metadata '\(key)' is missing or malformed")
+        }
+        return value
+    }
+
+    func integer(_ key: String) throws -> Int {
+        guard let text = file.metadata[key], let value = Int(text) ?? (try? field(key, as: Int.self)), value >= 0 else {
+            throw RLError.invalidRunDirectory("checkpoint metadata '\(key)' is missing or not a non-negative integer")
+        }
+        return value
+    }
+
+    func generator(_ key: String) throws -> RandomGenerator { try field(key, as: GeneratorState.self).generator() }
+
+    func configuration<C: AlgorithmConfiguration>(_ type: C.Type) throws -> C {
+        guard let text = file.metadata["configuration"] else { throw RLError.invalidRunDirectory("checkpoint metadata 'configuration' is missing") }
+        return try C.decode(Data(text.utf8))
+    }
+
+    /// The tensors under `prefix`, with the prefix removed.
+    func tensors(under prefix: String) -> [String: Tensor] {
+        Dictionary(uniqueKeysWithValues: file.tensors.compactMap { key, value in
+            key.hasPrefix(prefix) ? (String(key.dropFirst(prefix.count)), value) : nil
+        })
+    }
+
+    func load(_ module: Module, prefix: String) throws {
+        try module.load(stateDictionary: file.tensors.filter { $0.key.hasPrefix(prefix) }, prefix: prefix)
+    }
+
+    func load(_ optimizer: Optimizer, prefix: String) throws {
+        try optimizer.loadState(OptimizerState(tensors: tensors(under: prefix), scalars: try field(prefix + "scalars", as: [String: Double].self)))
+    }
+}
+
+/// A random generator's state in JSON (UInt64 words as strings: JSON numbers lose precision above 2^53).
+struct GeneratorState: Codable {
+    let words: [String]
+    let spare: Double?
+
+    init(_ generator: RandomGenerator) {
+        let s = generator.state
+        words = [s.0, s.1, s.2, s.3].map { String($0) }
+        spare = generator.spareNormal
+    }
+
+    func generator() throws -> RandomGenerator {
+        let values = words.compactMap(UInt64.init)
+        guard values.count == 4, values != [0, 0, 0, 0] else { throw RLError.invalidRunDirectory("a saved random-generator state is malformed") }
+        return RandomGenerator(state: (values[0], values[1], values[2], values[3]), spareNormal: spare)
+    }
+}

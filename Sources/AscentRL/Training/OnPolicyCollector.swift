@@ -1,0 +1,134 @@
+import AscentEnvironments
+import AscentTensor
+import Foundation
+
+/// Episodes that finished during a rollout, in the environment's own reward units.
+public struct FinishedEpisodes: Sendable {
+    public var returns: [Double] = []
+    public var lengths: [Double] = []
+
+    /// Collects `episode_return`/`episode_length` from a vector step's infos, in environment
+    /// order (dictionary order varies between processes, and a mean's rounding would too).
+    mutating func record(_ step: VectorStep) {
+        for i in step.infos.keys.sorted() {
+            if let r = step.infos[i]?["episode_return"], let l = step.infos[i]?["episode_length"] {
+                returns.append(r)
+                lengths.append(l)
+            }
+        }
+    }
+
+    mutating func append(contentsOf other: FinishedEpisodes) {
+        returns += other.returns
+        lengths += other.lengths
+    }
+
+    var count: Int { returns.count }
+    /// Mean return (NaN when none finished).
+    var meanReturn: Double { returns.isEmpty ? .nan : returns.reduce(0, +) / Double(returns.count) }
+    var meanLength: Double { lengths.isEmpty ? .nan : lengths.reduce(0, +) / Double(lengths.count) }
+}
+
+extension VectorMode {
+    /// The mode named in a configuration: `native`, `native-threaded`, `serial` or `threaded`.
+    static func named(_ name: String) -> VectorMode {
+        switch name {
+        case "serial": .serial
+        case "threaded": .threaded(ProcessInfo.processInfo.activeProcessorCount)
+        case "native-threaded": .nativeThreaded(ProcessInfo.processInfo.activeProcessorCount)
+        default: .native
+        }
+    }
+
+    static let names = ["native", "native-threaded", "serial", "threaded"]
+}
+
+/// Fixed-length rollouts from parallel environments with an actor-critic policy, and the
+/// advantages over them: the data collection PPO and A2C share.
+///
+/// Every step: sample actions, record V(s), step all environments; a truncated episode
+/// bootstraps from V of its true final observation. After `rolloutSteps` steps, GAE.
+final class OnPolicyCollector {
+    /// The training environments, with observation/reward normalisation when configured.
+    let environment: NormalizedVectorEnvironment
+    private(set) var buffer: RolloutBuffer
+    private var observations: [Float]
+
+    init(environment id: String, options: [String: Double], randomization: RandomizationSettings?, count: Int, vectorMode: String,
+         normalizeObservations: Bool, normalizeRewards: Bool, gamma: Float, rolloutSteps: Int, seed: UInt64) throws {
+        let inner = try makeTrainingEnvironments(id, options: options, count: count, vectorMode: vectorMode,
+                                                 randomization: randomization, seed: seed)
+        environment = try NormalizedVectorEnvironment(inner, normalizeObservations: normalizeObservations,
+                                                      normalizeRewards: normalizeRewards, gamma: Double(gamma))
+        let head = try ActionHead(inner.actionSpace)
+        buffer = RolloutBuffer(steps: rolloutSteps, environments: count, observationSize: inner.observationSize, actionSize: head.actionSize)
+        observations = try environment.reset(seed: seed)
+    }
+
+    var observationSize: Int { buffer.observationSize }
+
+    /// Steps every environment `rolloutSteps` times with `model`, then computes advantages
+    /// (`globalStep` advances by every environment step).
+    func collect(model: ActorCritic, generator: inout RandomGenerator, gamma: Float, lambda: Float,
+                 globalStep: inout Int) throws -> FinishedEpisodes {
+        let n = buffer.environments, obsSize = buffer.observationSize
+        var finished = FinishedEpisodes()
+        buffer.reset()
+        for _ in 0..<buffer.steps {
+            let input = Tensor(shape: [n, obsSize], observations)
+            let (stored, environmentActions, logProbability) = try model.act(input, deterministic: false, generator: &generator)
+            let values = withoutGradients { model.value(input) }.scalars
+            let step = try environment.step(environmentActions)
+            globalStep += n
+            var bootstrap = [Float](repeating: 0, count: n)
+            let truncatedOnly = step.finalObservations.keys.filter { !step.terminated[$0] }.sorted()
+            if !truncatedOnly.isEmpty {
+                let finals = Tensor(shape: [truncatedOnly.count, obsSize], truncatedOnly.flatMap { step.finalObservations[$0]! })
+                let finalValues = withoutGradients { model.value(finals) }.scalars
+                for (k, i) in truncatedOnly.enumerated() { bootstrap[i] = finalValues[k] }
+            }
+            let rewards = step.rewards.map { Float($0) }
+            try requireFinite(step.observations, "observation", step: globalStep)
+            try requireFinite(rewards, "reward", step: globalStep)
+            buffer.add(observations: observations, actions: stored, logProbabilities: logProbability, values: values, rewards: rewards,
+                       episodeEnded: (0..<n).map { step.terminated[$0] || step.truncated[$0] }, bootstrapValues: bootstrap)
+            finished.record(step)
+            observations = step.observations
+        }
+        let lastValues = withoutGradients { model.value(Tensor(shape: [n, obsSize], observations)) }.scalars
+        buffer.computeAdvantages(lastValues: lastValues, gamma: gamma, lambda: lambda)
+        return finished
+    }
+
+    /// Starts new episodes in every environment (after restoring a checkpoint: environment
+    /// states are not saved), without counting the restart in the normalisation statistics.
+    func restartEpisodes(seed: UInt64) throws {
+        let isUpdating = environment.isUpdating
+        environment.isUpdating = false
+        observations = try environment.reset(seed: seed)
+        environment.isUpdating = isUpdating
+    }
+
+    func save(into writer: inout CheckpointWriter) {
+        writer.set("observation_statistics", environment.observationStatistics)
+        writer.set("reward_statistics", environment.rewardStatistics)
+    }
+
+    func restore(from reader: CheckpointReader) throws {
+        let observationStatistics = try reader.field("observation_statistics", as: RunningMeanStd.self)
+        guard observationStatistics.size == environment.observationStatistics.size else {
+            throw RLError.invalidRunDirectory("observation statistics have \(observationStatistics.size) entries, the environment \(environment.observationStatistics.size)")
+        }
+        let rewardStatistics = try reader.field("reward_statistics", as: RunningMeanStd.self)
+        guard rewardStatistics.size == 1 else {
+            throw RLError.invalidRunDirectory("reward statistics have \(rewardStatistics.size) entries; they must have 1")
+        }
+        environment.observationStatistics = observationStatistics
+        environment.rewardStatistics = rewardStatistics
+    }
+}
+
+/// Throws ``RLError/nonFinite(quantity:step:)`` if any value is NaN or infinite.
+func requireFinite(_ values: [Float], _ quantity: String, step: Int) throws {
+    if values.contains(where: { !$0.isFinite }) { throw RLError.nonFinite(quantity: quantity, step: step) }
+}
