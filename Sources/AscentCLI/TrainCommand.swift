@@ -6,13 +6,64 @@ import Foundation
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train an agent; writes a run directory with config, metrics, checkpoints and report.",
-        subcommands: [TrainPPO.self]
+        subcommands: [TrainPPO.self, TrainSAC.self]
     )
+}
+
+/// What every `ascent train <algorithm>` takes: environment, preset, seed, run directory,
+/// length, and any hyperparameter by its configuration key.
+struct RunOptions: ParsableArguments {
+    @Option(help: "Environment id (`ascent env list`).") var env = "Pendulum-v1"
+    @Option(help: "Hyperparameter preset (default: the environment's own preset if the algorithm has one).") var preset: String?
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Run directory to create (default runs/<algorithm>-<env>-seed<seed>).") var out: String?
+    @Option(help: "Environment steps to train for.") var totalSteps: Int?
+    @Option(name: .customLong("set"), help: ArgumentHelp("Set a hyperparameter by its config.json key, e.g. --set learningRate=1e-3 --set hiddenSizes=64,64 (repeatable).", valueName: "key=value"))
+    var overrides: [String] = []
+    @Option(help: "Save a numbered checkpoint every this many metrics rows.") var checkpointEvery = 25
+    @Option(help: "Deterministic evaluation episodes at the end (0 to skip).") var evalEpisodes = 20
+
+    func validate() throws {
+        guard checkpointEvery > 0 else { throw ValidationError("--checkpoint-every must be positive, got \(checkpointEvery)") }
+        guard evalEpisodes >= 0 else { throw ValidationError("--eval-episodes must be non-negative, got \(evalEpisodes)") }
+        for item in overrides where !item.contains("=") {
+            throw ValidationError("--set takes key=value (e.g. learningRate=1e-3), got '\(item)'")
+        }
+    }
+
+    /// The configuration: preset (or defaults), then environment, seed, length and `--set` overrides; validated.
+    func configuration<C: AlgorithmConfiguration>(_ type: C.Type, adjust: (inout C) throws -> Void = { _ in }) throws -> C {
+        var c = try cliErrors { try preset.map { try C.preset($0) } ?? C.defaults(for: env) }
+        c.environment = env
+        c.seed = seed
+        if let totalSteps { c.totalSteps = totalSteps }
+        try adjust(&c)
+        let pairs = overrides.map { item -> (key: String, value: String) in
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            return (parts[0], parts.count > 1 ? parts[1] : "")
+        }
+        return try cliErrors { try c.overriding(pairs) }
+    }
+
+    /// Builds the run, creates its directory and trains with progress, checkpoints, evaluation and report.
+    func train<Run: ConfigurableRun>(_ type: Run.Type, adjust: (inout Run.Configuration) throws -> Void = { _ in }) throws {
+        let training = try cliErrors { try Run(try configuration(Run.Configuration.self, adjust: adjust)) }
+        let directory = try cliErrors { try RunDirectory.create(at: out ?? "runs/\(Run.algorithm)-\(env)-seed\(seed)") }
+        try cliErrors { try directory.writeConfiguration(of: training) }
+        try TrainingSession(training: training, directory: directory, checkpointEvery: checkpointEvery, evalEpisodes: evalEpisodes).run()
+    }
+}
+
+struct TrainSAC: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sac", abstract: "Soft Actor-Critic (continuous actions).",
+        discussion: "Presets: \(SACConfiguration.presetNames.joined(separator: ", ")). Keys for --set are those of config.json (docs/algorithms.md).")
+    @OptionGroup var options: RunOptions
+    func run() throws { try options.train(SAC.self) }
 }
 
 /// Every PPO hyperparameter as an optional flag: given flags override the preset.
 struct PPOOptions: ParsableArguments {
-    @Option(help: "Environment steps to train for.") var totalSteps: Int?
     @Option(help: "Parallel environments.") var numEnvs: Int?
     @Option(help: "Steps per environment per rollout.") var rolloutSteps: Int?
     @Option(help: "Samples per minibatch (must divide num-envs × rollout-steps).") var minibatchSize: Int?
@@ -40,7 +91,6 @@ struct PPOOptions: ParsableArguments {
     @Option(help: "Vector environment mode: native, native-threaded, serial or threaded.") var vectorMode: String?
 
     func apply(to c: inout PPOConfiguration) throws {
-        if let totalSteps { c.totalSteps = totalSteps }
         if let numEnvs { c.environments = numEnvs }
         if let rolloutSteps { c.rolloutSteps = rolloutSteps }
         if let minibatchSize { c.minibatchSize = minibatchSize }
@@ -87,32 +137,10 @@ struct TrainPPO: ParsableCommand {
         discussion: "Starts from --preset (default: the environment's own preset if there is one, else CleanRL's defaults); any flag overrides it. Presets: \(PPOConfiguration.presetNames.joined(separator: ", "))."
     )
 
-    @Option(help: "Environment id (`ascent env list`).") var env = "Pendulum-v1"
-    @Option(help: "Hyperparameter preset.") var preset: String?
-    @Option(help: "Random seed.") var seed: UInt64 = 1
-    @Option(help: "Run directory to create.") var out: String?
-    @Option(help: "Save a numbered checkpoint every this many updates (latest is saved every update).") var checkpointEvery = 25
-    @Option(help: "Deterministic evaluation episodes at the end (0 to skip).") var evalEpisodes = 20
+    @OptionGroup var options: RunOptions
     @OptionGroup var hyperparameters: PPOOptions
 
-    func validate() throws {
-        guard checkpointEvery > 0 else { throw ValidationError("--checkpoint-every must be positive, got \(checkpointEvery)") }
-        guard evalEpisodes >= 0 else { throw ValidationError("--eval-episodes must be non-negative, got \(evalEpisodes)") }
-    }
-
-    func run() throws {
-        var configuration = PPOConfiguration()
-        if let name = preset ?? (PPOConfiguration.presetNames.contains(env) ? env : nil) {
-            configuration = try cliErrors { try PPOConfiguration.preset(name) }
-        }
-        configuration.environment = env
-        configuration.seed = seed
-        try hyperparameters.apply(to: &configuration)
-        let ppo = try cliErrors { try PPO(configuration) }
-        let run = try cliErrors { try RunDirectory.create(at: out ?? "runs/ppo-\(env)-seed\(seed)") }
-        try cliErrors { try run.writeConfiguration(of: ppo) }
-        try TrainingSession(training: ppo, directory: run, checkpointEvery: checkpointEvery, evalEpisodes: evalEpisodes).run()
-    }
+    func run() throws { try options.train(PPO.self) { try hyperparameters.apply(to: &$0) } }
 }
 
 /// Runs `body`, turning library errors into command-line errors with their message.

@@ -40,9 +40,26 @@ public protocol TrainingRun: AnyObject {
     static func restore(from checkpoint: SafeTensors) throws -> Self
 }
 
+/// A run built from a configuration struct: what `ascent train <algorithm>` constructs.
+public protocol ConfigurableRun: TrainingRun {
+    associatedtype Configuration: AlgorithmConfiguration
+    var configuration: Configuration { get }
+    init(_ configuration: Configuration) throws
+}
+
 /// Every algorithm the run directories know, by name.
 public enum TrainingAlgorithms {
-    public static let all: [String: any TrainingRun.Type] = [PPO.algorithm: PPO.self]
+    public static let all: [String: any ConfigurableRun.Type] = [
+        PPO.algorithm: PPO.self, SAC.algorithm: SAC.self,
+    ]
+
+    /// The algorithm called `name`, or an error listing the known ones.
+    public static func named(_ name: String) throws -> any ConfigurableRun.Type {
+        guard let type = all[name.lowercased()] else {
+            throw RLError.invalidHyperparameter(name: "algorithm", value: name, expected: "must be one of \(all.keys.sorted().joined(separator: ", "))")
+        }
+        return type
+    }
 
     /// The run saved in `checkpoint` by the algorithm named in a run's `config.json`.
     public static func restore(_ checkpoint: SafeTensors, algorithm: String) throws -> any TrainingRun {
@@ -55,7 +72,7 @@ public enum TrainingAlgorithms {
 
 extension PPOMetrics: TrainingMetrics {}
 
-extension PPO: TrainingRun {
+extension PPO: ConfigurableRun {
     public static var algorithm: String { "ppo" }
     public var environmentID: String { configuration.environment }
     public var totalSteps: Int { configuration.totalSteps }

@@ -1,0 +1,230 @@
+import AscentEnvironments
+import AscentTensor
+import Dispatch
+import Foundation
+
+/// The state every off-policy run keeps besides its networks: the environments, the replay
+/// buffer, the current observations, the random streams of the loop and the counters.
+final class OffPolicyLoop {
+    let environment: any VectorEnvironment
+    var replay: ReplayBuffer
+    let actionSpace: Space
+    private(set) var observations: [Float]
+    var globalStep = 0
+    var gradientStepsDone = 0
+    var history: [OffPolicyMetrics] = []
+    var trainingSeconds = 0.0
+    /// Uniform actions before learning starts (kept apart from the policy's noise stream).
+    var randomActionGenerator: RandomGenerator
+    /// Minibatch indices.
+    var samplingGenerator: RandomGenerator
+    private let seed: UInt64
+
+    init<C: OffPolicyConfiguration>(_ c: C, name: String) throws {
+        environment = try makeTrainingEnvironments(c.environment, options: c.environmentOptions, count: c.environments,
+                                                   vectorMode: "native", randomization: c.randomization, seed: c.seed)
+        actionSpace = environment.actionSpace
+        replay = try ReplayBuffer(capacity: c.bufferSize, observationSize: environment.observationSize,
+                                  actionSize: try ActionHead(actionSpace).actionSize)
+        randomActionGenerator = RandomGenerator(seed: c.seed, stream: name + "-random-actions")
+        samplingGenerator = RandomGenerator(seed: c.seed, stream: name + "-replay")
+        seed = c.seed
+        observations = try environment.reset(seed: c.seed)
+    }
+
+    var environmentCount: Int { environment.count }
+    var observationSize: Int { environment.observationSize }
+
+    /// Uniformly random actions for every environment: for Box spaces in the normalised
+    /// [−1, 1] form SAC and TD3 store, for Discrete spaces as indices.
+    func randomActions() -> [Float] {
+        let n = environment.count
+        switch actionSpace {
+        case .discrete(let count, _):
+            return (0..<n).map { _ in Float(randomActionGenerator.integer(below: count)) }
+        default:
+            return (0..<(n * environment.actionSize)).map { _ in randomActionGenerator.uniform(-1, 1) }
+        }
+    }
+
+    /// Steps every environment, stores the transitions (with the true final observation of
+    /// ended episodes) and returns the episodes that finished.
+    func step(stored: [Float], environmentActions: [Float]) throws -> FinishedEpisodes {
+        let step = try environment.step(environmentActions)
+        globalStep += environment.count
+        try requireFinite(step.observations, "observation", step: globalStep)
+        try requireFinite(step.rewards.map { Float($0) }, "reward", step: globalStep)
+        replay.add(observations: observations, actions: stored, step: step)
+        observations = step.observations
+        var finished = FinishedEpisodes()
+        finished.record(step)
+        return finished
+    }
+
+    /// Starts fresh episodes after a restore (environment states are not checkpointed).
+    func restartEpisodes() throws {
+        observations = try environment.reset(seed: seed &+ UInt64(globalStep) &* 1_000_003)
+    }
+
+    func save(into writer: inout CheckpointWriter) {
+        let (tensors, metadata) = replay.checkpoint()
+        writer.add(tensors: tensors, metadata: metadata)
+        writer.set("global_step", globalStep)
+        writer.set("gradient_steps", gradientStepsDone)
+        writer.set("rng_random_actions", randomActionGenerator)
+        writer.set("rng_replay", samplingGenerator)
+        writer.set("history", history)
+    }
+
+    func restore(from reader: CheckpointReader) throws {
+        let restored = try ReplayBuffer(checkpoint: reader.file.tensors, metadata: reader.file.metadata)
+        guard restored.observationSize == replay.observationSize, restored.actionSize == replay.actionSize else {
+            throw RLError.invalidRunDirectory("the replay buffer holds \(restored.observationSize)-value observations and \(restored.actionSize)-value actions; the environment has \(replay.observationSize) and \(replay.actionSize)")
+        }
+        replay = restored
+        globalStep = try reader.integer("global_step")
+        gradientStepsDone = try reader.integer("gradient_steps")
+        randomActionGenerator = try reader.generator("rng_random_actions")
+        samplingGenerator = try reader.generator("rng_replay")
+        history = try reader.field("history")
+        trainingSeconds = history.last?.wallSeconds ?? 0
+        try restartEpisodes()
+    }
+}
+
+/// What an off-policy algorithm supplies; the shared loop (``OffPolicyLearner/train(untilStep:callback:)``)
+/// does the rest: random actions until `learningStarts`, then policy actions, replay, and
+/// `gradientSteps` updates every `trainFrequency` steps.
+protocol OffPolicyLearner: ConfigurableRun where Metrics == OffPolicyMetrics {
+    associatedtype Configuration: OffPolicyConfiguration
+    var configuration: Configuration { get set }
+    var loop: OffPolicyLoop { get }
+    /// The action for one raw observation at evaluation: the policy's mean or greedy action when
+    /// `deterministic`, else a sample drawn with `generator`.
+    func evaluationAction(_ observation: [Float], deterministic: Bool, generator: inout RandomGenerator) throws -> [Float]
+    /// The networks, optimisers and algorithm-specific state, for checkpoints.
+    func saveLearner(into writer: inout CheckpointWriter)
+    func loadLearner(from reader: CheckpointReader) throws
+    /// Exploration actions for `loop.observations`: the stored form and what the environments receive.
+    func exploratoryActions() throws -> (stored: [Float], environment: [Float])
+    /// One update from a replay minibatch; adds its losses (`critic`, `actor`, `q`, ...) to `losses`.
+    func gradientStep(_ batch: ReplayBuffer.Batch, losses: inout LossAverages) throws
+    /// Runs after every environment step (DQN's target updates count environment steps).
+    func afterEnvironmentStep()
+    /// Adds the algorithm's own quantities (α, ε, learning rate) to a metrics row.
+    func describe(_ metrics: inout OffPolicyMetrics, losses: LossAverages)
+}
+
+extension OffPolicyLearner {
+    public var environmentID: String { configuration.environment }
+    public var totalSteps: Int { configuration.totalSteps }
+    public var globalStep: Int { loop.globalStep }
+    public var history: [OffPolicyMetrics] { loop.history }
+    public var configurationJSON: String { configuration.prettyJSON }
+
+    func afterEnvironmentStep() {}
+
+    /// Trains until `configuration.totalSteps` (or `untilStep`); `callback` receives a metrics
+    /// row every `logInterval` steps and returns false to stop.
+    public func train(untilStep: Int? = nil, callback: (OffPolicyMetrics) throws -> Bool = { _ in true }) throws {
+        let c = configuration
+        let target = untilStep ?? c.totalSteps
+        var losses = LossAverages(), episodes = FinishedEpisodes()
+        var rowStart = (step: loop.globalStep, seconds: loop.trainingSeconds)
+        while loop.globalStep < target {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let actions = loop.globalStep < c.learningStarts ? randomActionPair() : try exploratoryActions()
+            episodes.append(contentsOf: try loop.step(stored: actions.stored, environmentActions: actions.environment))
+            let iteration = loop.globalStep / loop.environmentCount
+            if loop.globalStep >= c.learningStarts && iteration % c.trainFrequency == 0 && loop.replay.count > 0 {
+                for _ in 0..<c.gradientSteps {
+                    try gradientStep(try loop.replay.sample(c.batchSize, generator: &loop.samplingGenerator), losses: &losses)
+                    loop.gradientStepsDone += 1
+                }
+            }
+            afterEnvironmentStep()
+            loop.trainingSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            if loop.globalStep - rowStart.step >= c.logInterval || loop.globalStep >= target {
+                var metrics = OffPolicyMetrics()
+                metrics.globalStep = loop.globalStep
+                metrics.wallSeconds = loop.trainingSeconds
+                metrics.stepsPerSecond = Double(loop.globalStep - rowStart.step) / Swift.max(loop.trainingSeconds - rowStart.seconds, 1e-9)
+                metrics.episodeReturn = episodes.meanReturn
+                metrics.episodeLength = episodes.meanLength
+                metrics.episodesFinished = episodes.count
+                metrics.gradientSteps = loop.gradientStepsDone
+                metrics.criticLoss = losses.mean("critic")
+                metrics.actorLoss = losses.mean("actor")
+                metrics.qMean = losses.mean("q")
+                describe(&metrics, losses: losses)
+                loop.history.append(metrics)
+                losses.reset()
+                episodes = FinishedEpisodes()
+                rowStart = (loop.globalStep, loop.trainingSeconds)
+                guard try callback(metrics) else { break }
+            }
+        }
+    }
+
+    /// Uniform random actions in both forms (Box: stored in [−1, 1], scaled onto the bounds).
+    private func randomActionPair() -> (stored: [Float], environment: [Float]) {
+        let stored = loop.randomActions()
+        return (stored, ActionScaling(loop.actionSpace).environmentActions(stored))
+    }
+
+    public func extendTraining(to totalSteps: Int) throws {
+        guard totalSteps > loop.globalStep else {
+            throw RLError.invalidHyperparameter(name: "totalSteps", value: "\(totalSteps)", expected: "must exceed the steps already taken (\(loop.globalStep))")
+        }
+        configuration.totalSteps = totalSteps
+    }
+
+    public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64? = nil, recordFrames: Bool = false,
+                         physicalParameters: [String: Double] = [:]) throws -> (returns: [Double], frames: [RenderFrame]) {
+        let seed = seed ?? defaultEvaluationSeed(trainingSeed: configuration.seed)
+        var generator = RandomGenerator(seed: seed, stream: Self.algorithm + "-evaluation")
+        return try evaluatePolicy(environment: configuration.environment, options: configuration.environmentOptions,
+                                  physicalParameters: physicalParameters, episodes: episodes, seed: seed, recordFrames: recordFrames) {
+            try evaluationAction($0, deterministic: deterministic, generator: &generator)
+        }
+    }
+
+    private static var checkpointFormat: String { "ascent-\(algorithm)-checkpoint" }
+
+    /// Networks, optimisers, replay buffer, random streams and counters in one file. Resuming
+    /// continues all of them exactly; environments start fresh episodes (their states are not saved).
+    public func checkpoint() -> SafeTensors {
+        var writer = CheckpointWriter(format: Self.checkpointFormat)
+        writer.set("configuration", configuration)
+        saveLearner(into: &writer)
+        loop.save(into: &writer)
+        return writer.file
+    }
+
+    public static func restore(from file: SafeTensors) throws -> Self {
+        let reader = try CheckpointReader(file, format: checkpointFormat, what: algorithm.uppercased())
+        let run = try Self(try reader.configuration(Configuration.self))
+        try run.loadLearner(from: reader)
+        try run.loop.restore(from: reader)
+        return run
+    }
+}
+
+/// Maps between the normalised actions SAC and TD3 produce (tanh range [−1, 1]) and a Box
+/// space's bounds; Discrete actions pass through.
+struct ActionScaling {
+    let low: [Float], high: [Float]
+
+    init(_ space: Space) {
+        if case .box(let box) = space { (low, high) = (box.low, box.high) } else { (low, high) = ([], []) }
+    }
+
+    /// a ∈ [−1, 1] → low + (a + 1) / 2 · (high − low), per dimension.
+    func environmentActions(_ normalized: [Float]) -> [Float] {
+        guard !low.isEmpty else { return normalized }
+        return normalized.enumerated().map { i, a in
+            let d = i % low.count
+            return low[d] + (Swift.min(Swift.max(a, -1), 1) + 1) * 0.5 * (high[d] - low[d])
+        }
+    }
+}
