@@ -6,7 +6,7 @@ import Foundation
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train an agent; writes a run directory with config, metrics, checkpoints and report.",
-        subcommands: [TrainPPO.self, TrainSAC.self]
+        subcommands: [TrainPPO.self, TrainSAC.self, TrainTD3.self, TrainDQN.self, TrainA2C.self, TrainREINFORCE.self]
     )
 }
 
@@ -52,6 +52,38 @@ struct RunOptions: ParsableArguments {
         try cliErrors { try directory.writeConfiguration(of: training) }
         try TrainingSession(training: training, directory: directory, checkpointEvery: checkpointEvery, evalEpisodes: evalEpisodes).run()
     }
+}
+
+struct TrainTD3: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "td3", abstract: "Twin Delayed DDPG (continuous actions).",
+        discussion: "Presets: \(TD3Configuration.presetNames.joined(separator: ", ")). Keys for --set are those of config.json (docs/algorithms.md).")
+    @OptionGroup var options: RunOptions
+    func run() throws { try options.train(TD3.self) }
+}
+
+struct TrainDQN: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dqn", abstract: "Deep Q-Networks, optionally double (discrete actions).",
+        discussion: "Presets: \(DQNConfiguration.presetNames.joined(separator: ", ")). Keys for --set are those of config.json (docs/algorithms.md).")
+    @OptionGroup var options: RunOptions
+    func run() throws { try options.train(DQN.self) }
+}
+
+struct TrainA2C: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "a2c", abstract: "Advantage Actor-Critic (synchronous; discrete or continuous actions).",
+        discussion: "Presets: \(A2CConfiguration.presetNames.joined(separator: ", ")). Keys for --set are those of config.json (docs/algorithms.md).")
+    @OptionGroup var options: RunOptions
+    func run() throws { try options.train(A2C.self) }
+}
+
+struct TrainREINFORCE: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reinforce", abstract: "REINFORCE: Monte-Carlo policy gradient with an optional learned baseline.",
+        discussion: "Presets: \(REINFORCEConfiguration.presetNames.joined(separator: ", ")). Keys for --set are those of config.json (docs/algorithms.md).")
+    @OptionGroup var options: RunOptions
+    func run() throws { try options.train(REINFORCE.self) }
 }
 
 struct TrainSAC: ParsableCommand {

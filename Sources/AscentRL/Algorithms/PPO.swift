@@ -182,11 +182,7 @@ public final class PPO {
             logp.append(buffer.logProbabilities[i]); adv.append(buffer.advantages[i])
             ret.append(buffer.returns[i]); val.append(buffer.values[i])
         }
-        if normalizeAdvantages && b > 1 {  // core detail 7, with the unbiased std as PyTorch's
-            let mean = adv.reduce(0, +) / Float(b)
-            let std = (adv.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(b - 1)).squareRoot()
-            adv = adv.map { ($0 - mean) / (std + 1e-8) }
-        }
+        if normalizeAdvantages { adv = normalized(adv) }  // core detail 7
         return Minibatch(observations: Tensor(shape: [b, obsSize], obs), actions: Tensor(shape: [b, actSize], act),
                          oldLogProbabilities: Tensor(logp), advantages: Tensor(adv), returns: Tensor(ret), oldValues: Tensor(val))
     }

@@ -118,10 +118,12 @@ public final class SAC: OffPolicyLearner {
         metrics.learningRate = Double(configuration.learningRate)
     }
 
+    private var modules: [(Module, String)] {
+        [(actor, "actor."), (critic1, "critic1."), (critic2, "critic2."), (target1, "target1."), (target2, "target2.")]
+    }
+
     func saveLearner(into writer: inout CheckpointWriter) {
-        for (module, name) in [(actor, "actor."), (critic1, "critic1."), (critic2, "critic2."), (target1, "target1."), (target2, "target2.")] as [(Module, String)] {
-            writer.add(module, prefix: name)
-        }
+        for (module, prefix) in modules { writer.add(module, prefix: prefix) }
         writer.add(tensors: ["log_alpha": logEntropyCoefficient.value.detached()], metadata: [:])
         writer.add(actorOptimizer, prefix: "actor_optimizer.")
         writer.add(criticOptimizer, prefix: "critic_optimizer.")
@@ -131,9 +133,7 @@ public final class SAC: OffPolicyLearner {
     }
 
     func loadLearner(from reader: CheckpointReader) throws {
-        for (module, name) in [(actor, "actor."), (critic1, "critic1."), (critic2, "critic2."), (target1, "target1."), (target2, "target2.")] as [(Module, String)] {
-            try reader.load(module, prefix: name)
-        }
+        for (module, prefix) in modules { try reader.load(module, prefix: prefix) }
         guard let alpha = reader.file.tensors["log_alpha"], alpha.shape == [1], alpha.isFinite else {
             throw RLError.invalidRunDirectory("checkpoint tensor 'log_alpha' is missing, not one value, or not finite")
         }

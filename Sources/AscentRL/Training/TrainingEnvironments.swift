@@ -9,13 +9,21 @@ func makeTrainingEnvironments(_ id: String, options: [String: Double], count: In
     guard let randomization else {
         return try Environments.makeVector(id, count: count, options: options, mode: .named(vectorMode))
     }
-    let copies = try (0..<count).map { i -> any Environment in
-        try DomainRandomization(try Environments.make(id, options: options), settings: randomization,
-                                seed: seed &* 7_919 &+ UInt64(i) &+ 1)
-    }
+    let copies = try makeTrainingEnvironmentCopies(id, options: options, count: count, randomization: randomization, seed: seed)
     return vectorMode == "threaded"
         ? try ThreadedVectorEnvironment(copies, threads: ProcessInfo.processInfo.activeProcessorCount)
         : try SyncVectorEnvironment(copies)
+}
+
+/// `count` separate training environments, each domain-randomised with its own stream when
+/// `randomization` is set.
+func makeTrainingEnvironmentCopies(_ id: String, options: [String: Double], count: Int,
+                                   randomization: RandomizationSettings?, seed: UInt64) throws -> [any Environment] {
+    try (0..<count).map { i -> any Environment in
+        let env = try Environments.make(id, options: options)
+        guard let randomization else { return env }
+        return try DomainRandomization(env, settings: randomization, seed: seed &* 7_919 &+ UInt64(i) &+ 1)
+    }
 }
 
 /// A fresh evaluation environment with `physicalParameters` set (e.g. `["mass": 1.5]`, for

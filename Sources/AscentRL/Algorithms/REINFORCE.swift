@@ -1,0 +1,194 @@
+import AscentEnvironments
+import AscentTensor
+import Dispatch
+import Foundation
+
+/// REINFORCE (Williams 1992): Monte-Carlo policy gradient over complete episodes.
+/// Each update runs `episodesPerUpdate` episodes side by side, computes the reward-to-go
+///
+///     G_t = r_t + γ G_{t+1}   (G after the last step: 0 if terminated, V(s_final) if truncated
+///                              and a baseline is learned, else 0)
+///
+/// and takes one gradient step on −E[(G_t − b(s_t)) · log π(a_t|s_t)] − c_H H
+/// (+ c_V E[(V(s_t) − G_t)²] with the learned baseline b = V).
+public final class REINFORCE: ConfigurableRun {
+    public static var algorithm: String { "reinforce" }
+    public private(set) var configuration: REINFORCEConfiguration
+    /// The policy (`actor`) and, when `baseline`, the value baseline (`critic`; unused otherwise).
+    public let model: ActorCritic
+    let optimizer: Adam
+    let environments: [any Environment]
+    public private(set) var globalStep = 0
+    public private(set) var updatesDone = 0
+    public private(set) var history: [PolicyGradientMetrics] = []
+    var actionGenerator: RandomGenerator
+    private var trainingSeconds = 0.0
+    private let parameters: [Parameter]
+    private let observationSize: Int, actionSize: Int
+
+    public init(_ configuration: REINFORCEConfiguration) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        let c = configuration
+        environments = try makeTrainingEnvironmentCopies(c.environment, options: c.environmentOptions, count: c.episodesPerUpdate,
+                                                         randomization: c.randomization, seed: c.seed)
+        let head = try ActionHead(environments[0].actionSpace)
+        observationSize = environments[0].observationSpace.flatCount
+        actionSize = head.actionSize
+        var generator = RandomGenerator(seed: c.seed, stream: "reinforce-init")
+        model = ActorCritic(observationSize: observationSize, head: head, hiddenSizes: c.hiddenSizes, activation: c.activation,
+                            initialLogStd: c.initialLogStd, generator: &generator)
+        // Without a baseline the critic gets no gradient; listing only the actor keeps Adam honest.
+        let trained = model.namedParameters().filter { c.baseline || !$0.name.hasPrefix("critic.") }
+        optimizer = Adam(trained, learningRate: c.learningRate)
+        parameters = trained.map(\.parameter)
+        actionGenerator = RandomGenerator(seed: c.seed, stream: "reinforce-actions")
+    }
+
+    public var environmentID: String { configuration.environment }
+    public var totalSteps: Int { configuration.totalSteps }
+    public var configurationJSON: String { configuration.prettyJSON }
+
+    /// One batch of complete episodes, flattened: observations, actions, rewards-to-go.
+    private struct Episodes {
+        var observations: [Float] = [], actions: [Float] = [], returns: [Float] = []
+        var finished = FinishedEpisodes()
+    }
+
+    private func runEpisodes() throws -> Episodes {
+        let n = environments.count
+        // Every batch starts from fresh seeds derived from the update count (so restores are exact).
+        var current = try environments.enumerated().map { i, env in
+            try env.reset(seed: configuration.seed &* 1_000_003 &+ UInt64(updatesDone * n + i)).observation
+        }
+        var trajectories = [(observations: [Float], actions: [Float], rewards: [Float])](repeating: ([], [], []), count: n)
+        var bootstrap = [Float](repeating: 0, count: n)
+        var active = Array(0..<n)
+        var batch = Episodes()
+        while !active.isEmpty {
+            let input = Tensor(shape: [active.count, observationSize], active.flatMap { current[$0] })
+            let (stored, environmentActions, _) = try model.act(input, deterministic: false, generator: &actionGenerator)
+            var stillActive: [Int] = []
+            for (k, i) in active.enumerated() {
+                let action = Array(environmentActions[(k * actionSize)..<((k + 1) * actionSize)])
+                let step = try environments[i].step(action)
+                globalStep += 1
+                try requireFinite(step.observation + [Float(step.reward)], "observation or reward", step: globalStep)
+                trajectories[i].observations += current[i]
+                trajectories[i].actions += stored[(k * actionSize)..<((k + 1) * actionSize)]
+                trajectories[i].rewards.append(Float(step.reward))
+                current[i] = step.observation
+                if step.terminated || step.truncated {
+                    if step.truncated && !step.terminated && configuration.baseline {
+                        bootstrap[i] = withoutGradients { model.value(Tensor(shape: [1, observationSize], step.observation)) }.item
+                    }
+                    batch.finished.returns.append(trajectories[i].rewards.reduce(0) { $0 + Double($1) })
+                    batch.finished.lengths.append(Double(trajectories[i].rewards.count))
+                } else {
+                    stillActive.append(i)
+                }
+            }
+            active = stillActive
+        }
+        for (i, trajectory) in trajectories.enumerated() {
+            var rewardToGo = bootstrap[i]
+            var returns = [Float](repeating: 0, count: trajectory.rewards.count)
+            for t in stride(from: trajectory.rewards.count - 1, through: 0, by: -1) {
+                rewardToGo = trajectory.rewards[t] + configuration.gamma * rewardToGo
+                returns[t] = rewardToGo
+            }
+            batch.observations += trajectory.observations
+            batch.actions += trajectory.actions
+            batch.returns += returns
+        }
+        return batch
+    }
+
+    public func train(untilStep: Int? = nil, callback: (PolicyGradientMetrics) throws -> Bool = { _ in true }) throws {
+        let c = configuration, target = untilStep ?? c.totalSteps
+        var row = MetricsRow(startStep: globalStep, startSeconds: trainingSeconds)
+        while globalStep < target {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let batch = try runEpisodes()
+            row.episodes.append(contentsOf: batch.finished)
+            let rows = batch.returns.count
+            let observations = Tensor(shape: [rows, observationSize], batch.observations)
+            let (logProbability, entropy) = model.evaluate(observations, actions: Tensor(shape: [rows, actionSize], batch.actions))
+            var advantages = batch.returns
+            var valueLoss: Tensor?, explained = Double.nan
+            if c.baseline {
+                let values = model.value(observations)
+                let predicted = values.scalars
+                advantages = zip(batch.returns, predicted).map { $0 - $1 }
+                valueLoss = (values - Tensor(batch.returns)).pow(2).mean()
+                explained = PPO.explainedVariance(predicted: predicted, targets: batch.returns)
+            }
+            if c.normalizeAdvantages { advantages = normalized(advantages) }
+            let policyLoss = -(Tensor(advantages) * logProbability).mean()
+            var loss = policyLoss - entropy * c.entropyCoefficient
+            if let valueLoss { loss = loss + valueLoss * c.valueCoefficient }
+            optimizer.zeroGradients()
+            loss.backward()
+            try requireFinite([loss.item], "loss", step: globalStep)
+            let norm = c.maxGradientNorm.map { clipGradientNorm(parameters, maxNorm: $0) } ?? globalGradientNorm(parameters)
+            optimizer.step()
+            updatesDone += 1
+            row.add(policyLoss: policyLoss.item, valueLoss: valueLoss?.item, entropy: entropy.item, gradientNorm: norm, explainedVariance: explained)
+            trainingSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            if globalStep - row.startStep >= c.logInterval || globalStep >= target {
+                var metrics = row.metrics(update: updatesDone, globalStep: globalStep, seconds: trainingSeconds)
+                metrics.learningRate = Double(c.learningRate)
+                if model.logStd != nil { metrics.actionStd = Double(model.clampedLogStd.exp().mean().item) }
+                history.append(metrics)
+                row = MetricsRow(startStep: globalStep, startSeconds: trainingSeconds)
+                guard try callback(metrics) else { break }
+            }
+        }
+    }
+
+    public func extendTraining(to totalSteps: Int) throws {
+        guard totalSteps > globalStep else {
+            throw RLError.invalidHyperparameter(name: "totalSteps", value: "\(totalSteps)", expected: "must exceed the steps already taken (\(globalStep))")
+        }
+        configuration.totalSteps = totalSteps
+    }
+
+    public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64? = nil, recordFrames: Bool = false,
+                         physicalParameters: [String: Double] = [:]) throws -> (returns: [Double], frames: [RenderFrame]) {
+        let seed = seed ?? defaultEvaluationSeed(trainingSeed: configuration.seed)
+        var generator = RandomGenerator(seed: seed, stream: "reinforce-evaluation")
+        return try evaluatePolicy(environment: configuration.environment, options: configuration.environmentOptions,
+                                  physicalParameters: physicalParameters, episodes: episodes, seed: seed, recordFrames: recordFrames) {
+            try model.act(Tensor(shape: [1, $0.count], $0), deterministic: deterministic, generator: &generator).environment
+        }
+    }
+
+    static let checkpointFormat = "ascent-reinforce-checkpoint"
+
+    /// Everything needed to continue exactly: updates always start fresh episodes, so a resumed
+    /// REINFORCE run is bit-identical to an uninterrupted one.
+    public func checkpoint() -> SafeTensors {
+        var writer = CheckpointWriter(format: Self.checkpointFormat)
+        writer.set("configuration", configuration)
+        writer.add(model, prefix: "model.")
+        writer.add(optimizer, prefix: "optimizer.")
+        writer.set("global_step", globalStep)
+        writer.set("updates_done", updatesDone)
+        writer.set("rng_actions", actionGenerator)
+        writer.set("history", history)
+        return writer.file
+    }
+
+    public static func restore(from file: SafeTensors) throws -> REINFORCE {
+        let reader = try CheckpointReader(file, format: checkpointFormat, what: "REINFORCE")
+        let run = try REINFORCE(try reader.configuration(REINFORCEConfiguration.self))
+        try reader.load(run.model, prefix: "model.")
+        try reader.load(run.optimizer, prefix: "optimizer.")
+        run.globalStep = try reader.integer("global_step")
+        run.updatesDone = try reader.integer("updates_done")
+        run.actionGenerator = try reader.generator("rng_actions")
+        run.history = try reader.field("history")
+        run.trainingSeconds = run.history.last?.wallSeconds ?? 0
+        return run
+    }
+}
