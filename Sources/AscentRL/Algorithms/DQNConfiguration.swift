@@ -52,8 +52,8 @@ public struct DQNConfiguration: OffPolicyConfiguration {
     public func explorationRate(atStep step: Int) -> Float {
         let span = explorationFraction * Float(totalSteps)
         guard span > 0 else { return finalExploration }
-        let progress = Swift.min(Float(step) / span, 1)
-        return initialExploration + progress * (finalExploration - initialExploration)
+        let progress = Float(step) / span
+        return progress >= 1 ? finalExploration : initialExploration + progress * (finalExploration - initialExploration)
     }
 
     public static let presetNames = ["CartPole-v1", "Acrobot-v1", "MountainCar-v0"]

@@ -27,6 +27,8 @@ public final class SAC: OffPolicyLearner {
     /// Exploration samples; reparameterisation noise of the updates.
     var actionGenerator: RandomGenerator
     var updateGenerator: RandomGenerator
+    /// Time-correlated exploration noise when `explorationNoise` is `pink`.
+    var pinkNoise: PinkNoise?
     private let scaling: ActionScaling
 
     public init(_ configuration: SACConfiguration) throws {
@@ -55,6 +57,9 @@ public final class SAC: OffPolicyLearner {
         actionGenerator = RandomGenerator(seed: configuration.seed, stream: "sac-actions")
         updateGenerator = RandomGenerator(seed: configuration.seed, stream: "sac-updates")
         scaling = ActionScaling(loop.actionSpace)
+        if configuration.explorationNoise == "pink" {
+            pinkNoise = PinkNoise(streams: configuration.environments * a, generator: &actionGenerator)
+        }
     }
 
     /// α = exp(log α).
@@ -62,7 +67,8 @@ public final class SAC: OffPolicyLearner {
 
     func exploratoryActions() throws -> (stored: [Float], environment: [Float]) {
         let input = Tensor(shape: [loop.environmentCount, loop.observationSize], loop.observations)
-        let actions = try actor.act(input, deterministic: false, generator: &actionGenerator)
+        let noise = pinkNoise?.next(generator: &actionGenerator)
+        let actions = try actor.act(input, deterministic: false, noise: noise, generator: &actionGenerator)
         return (actions, scaling.environmentActions(actions))
     }
 
@@ -130,6 +136,7 @@ public final class SAC: OffPolicyLearner {
         writer.add(entropyOptimizer, prefix: "alpha_optimizer.")
         writer.set("rng_actions", actionGenerator)
         writer.set("rng_updates", updateGenerator)
+        if let pinkNoise { writer.set("pink_noise", pinkNoise) }
     }
 
     func loadLearner(from reader: CheckpointReader) throws {
@@ -143,5 +150,12 @@ public final class SAC: OffPolicyLearner {
         try reader.load(entropyOptimizer, prefix: "alpha_optimizer.")
         actionGenerator = try reader.generator("rng_actions")
         updateGenerator = try reader.generator("rng_updates")
+        if let pinkNoise {
+            let saved = try reader.field("pink_noise", as: PinkNoise.self)
+            guard saved.streams == pinkNoise.streams, saved.octaves == pinkNoise.octaves else {
+                throw RLError.invalidRunDirectory("checkpoint 'pink_noise' has \(saved.streams) streams of \(saved.octaves) octaves; the run needs \(pinkNoise.streams) of \(pinkNoise.octaves)")
+            }
+            self.pinkNoise = saved
+        }
     }
 }

@@ -31,6 +31,9 @@ public struct SACConfiguration: OffPolicyConfiguration {
     public var targetEntropy: Float? = nil
     /// Update the actor (and α) every this many critic updates (CleanRL uses 2; SB3 1).
     public var policyFrequency = 1
+    /// The standard-normal noise of exploration samples: `white` (independent per step) or
+    /// `pink` (1/f-correlated over time; explores sparse-reward tasks such as MountainCar).
+    public var explorationNoise = "white"
 
     public init() {}
 
@@ -42,6 +45,7 @@ public struct SACConfiguration: OffPolicyConfiguration {
                     initialEntropyCoefficient, "must be positive")
         if let targetEntropy { try require(targetEntropy.isFinite, "targetEntropy", targetEntropy, "must be a finite number (or omitted)") }
         try require(policyFrequency > 0, "policyFrequency", policyFrequency, "must be positive")
+        try require(["white", "pink"].contains(explorationNoise), "explorationNoise", explorationNoise, "must be white or pink")
     }
 
     public static let presetNames = ["Pendulum-v1", "MountainCarContinuous-v0"]
@@ -56,7 +60,8 @@ public struct SACConfiguration: OffPolicyConfiguration {
             c.learningRate = 1e-3
         case "MountainCarContinuous-v0":
             // RL Zoo's recipe (buffer 50k, batch 512, α 0.1 fixed, 32 updates every 32 steps, γ 0.9999,
-            // τ 0.01, 64-64 networks) without its gSDE exploration; see docs/algorithms.md.
+            // τ 0.01, 64-64 networks) with pink exploration noise in place of its gSDE; see docs/algorithms.md.
+            c.explorationNoise = "pink"
             c.totalSteps = 50_000
             c.bufferSize = 50_000
             c.batchSize = 512

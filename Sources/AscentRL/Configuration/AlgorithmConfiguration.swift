@@ -55,8 +55,13 @@ extension AlgorithmConfiguration {
             guard let current = object[key] else {
                 throw RLError.invalidHyperparameter(name: key, value: text, expected: "is not a hyperparameter; valid keys: \(keys.joined(separator: ", "))")
             }
-            let isFlag = Mirror(reflecting: self).children.first { $0.label == key }?.value is Bool
-            object[key] = try Self.parse(text, like: isFlag ? true : current, key: key)
+            let field = Mirror(reflecting: self).children.first { $0.label == key }?.value
+            let isOptional = field.map { Mirror(reflecting: $0).displayStyle == .optional } ?? false
+            if isOptional && ["none", "null", "nil"].contains(text.trimmingCharacters(in: .whitespaces).lowercased()) {
+                object[key] = NSNull()
+            } else {
+                object[key] = try Self.parse(text, like: field is Bool ? true : current, key: key)
+            }
         }
         let result: Self
         do {
@@ -80,7 +85,7 @@ extension AlgorithmConfiguration {
         }
         switch current {
         case is NSNull:
-            return ["none", "null", "nil"].contains(trimmed.lowercased()) ? NSNull() : try number(trimmed[...])
+            return try number(trimmed[...])
         case is Bool:
             guard let value = Bool(trimmed.lowercased()) else {
                 throw RLError.invalidHyperparameter(name: key, value: text, expected: "must be true or false")

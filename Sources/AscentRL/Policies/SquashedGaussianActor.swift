@@ -42,14 +42,15 @@ public final class SquashedGaussianActor: Module {
         return (u.tanh(), gaussian - logJacobian)
     }
 
-    /// Actions for acting: tanh of the mean (`deterministic`) or of a sample drawn from `generator`.
-    public func act(_ observations: Tensor, deterministic: Bool, generator: inout RandomGenerator) throws -> [Float] {
+    /// Actions for acting: tanh of the mean (`deterministic`) or of a sample μ + σ ε with ε
+    /// from `noise` (`[batch, actions]` standard-normal values) or, if nil, drawn from `generator`.
+    public func act(_ observations: Tensor, deterministic: Bool, noise: [Float]? = nil, generator: inout RandomGenerator) throws -> [Float] {
         try withoutGradients {
             let (mean, logStd) = distribution(observations)
             guard mean.isFinite, logStd.isFinite else { throw RLError.nonFinitePolicy }
             if deterministic { return mean.tanh().scalars }
-            let noise = Tensor.randomNormal(mean.shape, generator: &generator)
-            return (mean + logStd.exp() * noise).tanh().scalars
+            let epsilon = noise.map { Tensor(shape: mean.shape, $0) } ?? Tensor.randomNormal(mean.shape, generator: &generator)
+            return (mean + logStd.exp() * epsilon).tanh().scalars
         }
     }
 }

@@ -1,0 +1,170 @@
+import AscentEnvironments
+import AscentTensor
+import Foundation
+import Testing
+@testable import AscentRL
+
+/// A small, fast SAC setting: 32-32 networks, 64-sample batches.
+func smallSAC(seed: UInt64 = 1, steps: Int = 400) -> SACConfiguration {
+    var c = SACConfiguration()
+    c.seed = seed
+    c.totalSteps = steps
+    c.hiddenSizes = [32, 32]
+    c.batchSize = 64
+    c.learningStarts = 100
+    c.logInterval = 100
+    return c
+}
+
+func smallTD3(seed: UInt64 = 1, steps: Int = 400) -> TD3Configuration {
+    var c = TD3Configuration()
+    c.seed = seed
+    c.totalSteps = steps
+    c.hiddenSizes = [32, 32]
+    c.batchSize = 64
+    c.learningStarts = 100
+    c.logInterval = 100
+    return c
+}
+
+func smallDQN(seed: UInt64 = 1, steps: Int = 400) -> DQNConfiguration {
+    var c = DQNConfiguration()
+    c.seed = seed
+    c.totalSteps = steps
+    c.hiddenSizes = [32, 32]
+    c.learningStarts = 100
+    c.targetUpdateInterval = 50
+    c.logInterval = 100
+    return c
+}
+
+@Suite("Off-policy algorithms")
+struct OffPolicyTests {
+    @Test func squashedGaussianLogProbabilityMatchesTheChangeOfVariables() throws {
+        var generator = RandomGenerator(seed: 3)
+        let actor = SquashedGaussianActor(observationSize: 2, actionSize: 2, hiddenSizes: [8], generator: &generator)
+        let observations = Tensor(shape: [3, 2], [0.1, -0.4, 1.2, 0.3, -2, 0.5])
+        let noise = Tensor(shape: [3, 2], [0.3, -1.1, 2.5, 0.0, -3.2, 0.7])
+        let (actions, logProbability) = actor.sample(observations, noise: noise)
+        let (mean, logStd) = actor.distribution(observations)
+        for row in 0..<3 {
+            var expected = 0.0
+            for d in 0..<2 {
+                let i = row * 2 + d
+                let sigma = Foundation.exp(Double(logStd.scalars[i]))
+                let u = Double(mean.scalars[i]) + sigma * Double(noise.scalars[i])
+                let z = (u - Double(mean.scalars[i])) / sigma
+                expected += -0.5 * z * z - Foundation.log(sigma) - 0.5 * Foundation.log(2 * Double.pi)
+                expected -= Foundation.log(1 - Foundation.tanh(u) * Foundation.tanh(u))
+                #expect(abs(Double(actions.scalars[i]) - Foundation.tanh(u)) < 1e-6)
+            }
+            #expect(abs(Double(logProbability.scalars[row]) - expected) < 1e-4)
+        }
+    }
+
+    @Test func huberLossAndItsGradient() {
+        let x = Tensor([0.5, -2, 1.5, 0]).requiringGradient()
+        let loss = DQN.huber(x)
+        #expect(loss.scalars == [0.125, 1.5, 1.0, 0])
+        loss.sum().backward()
+        #expect(x.gradient!.scalars == [0.5, -1, 1, 0])
+    }
+
+    @Test func polyakAveragingMovesTargetsByTau() {
+        var generator = RandomGenerator(seed: 1)
+        let source = MLP(sizes: [2, 3, 1], generator: &generator), target = MLP(sizes: [2, 3, 1], generator: &generator)
+        let before = target.parameters.map(\.value.scalars)
+        target.polyakAverage(toward: source, tau: 0.25)
+        for ((t, s), b) in zip(zip(target.parameters, source.parameters), before) {
+            for i in 0..<t.count { #expect(abs(t.value.scalars[i] - (0.75 * b[i] + 0.25 * s.value.scalars[i])) < 1e-6) }
+        }
+        target.copyParameters(from: source)
+        #expect(target.parameters.map(\.value.scalars) == source.parameters.map(\.value.scalars))
+    }
+
+    @Test func algorithmAndActionSpaceMustMatch() throws {
+        var dqn = DQNConfiguration()
+        dqn.environment = "Pendulum-v1"
+        #expect(throws: RLError.self) { try DQN(dqn) }
+        do { _ = try DQN(dqn) } catch { #expect("\(error)".contains("sac, td3 or ppo")) }
+        var sac = SACConfiguration()
+        sac.environment = "CartPole-v1"
+        #expect(throws: RLError.self) { try SAC(sac) }
+        var td3 = TD3Configuration()
+        td3.environment = "Acrobot-v1"
+        #expect(throws: RLError.self) { try TD3(td3) }
+        #expect(throws: RLError.self) { try TrainingAlgorithms.named("ddpg") }
+        do { _ = try TrainingAlgorithms.named("ddpg") } catch { #expect("\(error)".contains("a2c, dqn, ppo, reinforce, sac, td3")) }
+    }
+
+    @Test func invalidReplaySettingsAreNamed() throws {
+        var c = smallSAC()
+        c.batchSize = 512
+        c.bufferSize = 100
+        do { try c.validate(); Issue.record("accepted a buffer smaller than the batch") } catch {
+            #expect("\(error)" == "invalid batchSize = 512: must be positive and at most bufferSize (100)")
+        }
+        c = smallSAC()
+        c.tau = 1.5
+        #expect(throws: RLError.invalidHyperparameter(name: "tau", value: "1.5", expected: "must lie in (0, 1] (1 is a hard copy)")) { try c.validate() }
+        c = smallSAC()
+        c.learningRate = .nan
+        #expect(throws: RLError.self) { try SAC(c) }
+    }
+
+    @Test func overridesByKeyAreTypedAndValidated() throws {
+        let c = try SACConfiguration().overriding([("batchSize", "128"), ("autoEntropy", "false"), ("hiddenSizes", "64, 32"),
+                                                   ("targetEntropy", "-0.5"), ("environmentOptions", "g=9.81")])
+        #expect(c.batchSize == 128 && !c.autoEntropy && c.hiddenSizes == [64, 32] && c.targetEntropy == -0.5 && c.environmentOptions == ["g": 9.81])
+        #expect(try c.overriding([("targetEntropy", "none")]).targetEntropy == nil)
+        do { _ = try SACConfiguration().overriding([("batchsize", "1")]); Issue.record("accepted an unknown key") } catch {
+            #expect("\(error)".contains("valid keys:") && "\(error)".contains("batchSize"))
+        }
+        #expect(throws: RLError.self) { try SACConfiguration().overriding([("autoEntropy", "maybe")]) }
+        #expect(throws: RLError.self) { try SACConfiguration().overriding([("tau", "nan")]) }
+        #expect(throws: RLError.self) { try SACConfiguration().overriding([("tau", "2")]) }  // validated
+    }
+
+    @Test func sameSeedGivesIdenticalRuns() throws {
+        func history(_ seed: UInt64) throws -> [[Double]] {
+            let sac = try SAC(smallSAC(seed: seed))
+            try sac.train()
+            return sac.history.map { Array($0.values.dropFirst(3)) }.map { $0.map { $0.isNaN ? -999 : $0 } }  // no timings; NaN comparable
+        }
+        let a = try history(4)
+        #expect(a.count == 4)
+        #expect(a == (try history(4)))
+        #expect(a != (try history(5)))
+    }
+
+    @Test func checkpointsRestoreNetworksBufferAndStreams() throws {
+        func check<Run: OffPolicyLearner>(_ run: Run) throws {
+            try run.train(untilStep: 300)
+            let file = run.checkpoint()
+            let restored = try Run.restore(from: file)
+            #expect(restored.globalStep == 300 && restored.loop.replay.count == run.loop.replay.count)
+            #expect(restored.loop.gradientStepsDone == run.loop.gradientStepsDone)
+            #expect("\(restored.history)" == "\(run.history)")
+            let again = restored.checkpoint()
+            #expect(Set(again.tensors.keys) == Set(file.tensors.keys))
+            for (name, tensor) in file.tensors { #expect(again.tensors[name]!.scalars == tensor.scalars, "\(name)") }
+            try restored.train()
+            #expect(restored.globalStep == 400)
+        }
+        try check(try SAC(smallSAC()))
+        try check(try TD3(smallTD3()))
+        try check(try DQN(smallDQN()))
+        var file = try SAC(smallSAC()).checkpoint()
+        file.metadata["format"] = "ascent-td3-checkpoint"
+        #expect(throws: RLError.self) { try SAC.restore(from: file) }
+    }
+
+    @Test func explorationRateAnnealsLinearly() {
+        var c = DQNConfiguration()
+        c.totalSteps = 1000
+        c.explorationFraction = 0.5
+        #expect(c.explorationRate(atStep: 0) == 1)
+        #expect(abs(c.explorationRate(atStep: 250) - 0.525) < 1e-6)
+        #expect(abs(c.explorationRate(atStep: 500) - 0.05) < 1e-6 && c.explorationRate(atStep: 900) == 0.05)
+    }
+}

@@ -1,0 +1,104 @@
+import AscentEnvironments
+import AscentTensor
+import Foundation
+import Testing
+@testable import AscentRL
+
+@Suite("A2C and REINFORCE")
+struct PolicyGradientTests {
+    @Test func reinforceResumesBitIdentically() throws {
+        var c = REINFORCEConfiguration()
+        c.totalSteps = 3_000
+        c.logInterval = 500
+        let uninterrupted = try REINFORCE(c)
+        try uninterrupted.train()
+        let first = try REINFORCE(c)
+        try first.train(untilStep: 1_200)
+        let resumed = try REINFORCE.restore(from: first.checkpoint())
+        try resumed.train()
+        #expect(resumed.globalStep == uninterrupted.globalStep)
+        #expect(resumed.model.parameters.map(\.value.scalars) == uninterrupted.model.parameters.map(\.value.scalars))
+    }
+
+    @Test func reinforceWithoutBaselineLeavesTheCriticAlone() throws {
+        var c = REINFORCEConfiguration()
+        c.totalSteps = 500
+        c.baseline = false
+        let run = try REINFORCE(c)
+        let critic = run.model.critic.parameters.map(\.value.scalars)
+        try run.train()
+        #expect(run.model.critic.parameters.map(\.value.scalars) == critic)
+        #expect(run.history.allSatisfy { $0.valueLoss.isNaN && $0.explainedVariance.isNaN })
+    }
+
+    @Test func a2cCheckpointRestoresModelOptimizerAndCounters() throws {
+        var c = A2CConfiguration()
+        c.totalSteps = 2_000
+        c.logInterval = 400
+        let run = try A2C(c)
+        try run.train(untilStep: 800)
+        let restored = try A2C.restore(from: run.checkpoint())
+        #expect(restored.globalStep == run.globalStep && restored.updatesDone == run.updatesDone)
+        #expect(restored.model.parameters.map(\.value.scalars) == run.model.parameters.map(\.value.scalars))
+        #expect(restored.checkpoint().tensors.keys.sorted() == run.checkpoint().tensors.keys.sorted())
+        try restored.train()
+        #expect(restored.globalStep == 2_000)
+        var bad = c
+        bad.optimizer = "lbfgs"
+        #expect(throws: RLError.invalidHyperparameter(name: "optimizer", value: "lbfgs", expected: "must be rmsprop or adam")) { try A2C(bad) }
+    }
+
+    @Test func a2cRunsContinuousActionsWithAdam() throws {
+        var c = try A2CConfiguration.preset("Pendulum-v1")
+        c.totalSteps = 640
+        c.optimizer = "adam"
+        let run = try A2C(c)
+        try run.train()
+        #expect(run.history.last!.actionStd.isFinite && run.history.last!.valueLoss.isFinite)
+    }
+}
+
+/// Each algorithm's learning, in seconds of a debug build: a fixed seed, a modest budget and
+/// a bar far above a random policy (CartPole ≈ 20, Pendulum ≈ −1200).
+@Suite("Algorithms learn", .serialized)
+struct AlgorithmLearningTests {
+    private func meanReturn(_ run: some TrainingRun) throws -> Double {
+        try run.train(untilStep: nil) { _ in true }
+        let returns = try run.evaluate(episodes: 10, deterministic: true, seed: nil, recordFrames: false, physicalParameters: [:]).returns
+        return returns.reduce(0, +) / Double(returns.count)
+    }
+
+    @Test func sacSwingsUpPendulum() throws {
+        var c = try SACConfiguration.preset("Pendulum-v1")
+        c.totalSteps = 5_000
+        c.hiddenSizes = [64, 64]
+        #expect(try meanReturn(try SAC(c)) > -600)
+    }
+
+    @Test func td3ImprovesOnPendulum() throws {
+        var c = try TD3Configuration.preset("Pendulum-v1")
+        c.totalSteps = 5_000
+        c.learningStarts = 1_000
+        c.hiddenSizes = [64, 64]
+        #expect(try meanReturn(try TD3(c)) > -800)
+    }
+
+    @Test func dqnBalancesCartPole() throws {
+        var c = try DQNConfiguration.preset("CartPole-v1")
+        c.totalSteps = 15_000
+        c.hiddenSizes = [64, 64]
+        #expect(try meanReturn(try DQN(c)) > 100)
+    }
+
+    @Test func a2cBalancesCartPole() throws {
+        var c = try A2CConfiguration.preset("CartPole-v1")
+        c.totalSteps = 60_000
+        #expect(try meanReturn(try A2C(c)) > 150)
+    }
+
+    @Test func reinforceBalancesCartPole() throws {
+        var c = try REINFORCEConfiguration.preset("CartPole-v1")
+        c.totalSteps = 40_000
+        #expect(try meanReturn(try REINFORCE(c)) > 150)
+    }
+}
