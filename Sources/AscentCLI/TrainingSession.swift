@@ -1,3 +1,4 @@
+import ArgumentParser
 import AscentRL
 import AscentReport
 import AscentEnvironments
@@ -16,7 +17,9 @@ struct TrainingSession<Run: TrainingRun> {
     let evalEpisodes: Int
     var untilStep: Int? = nil
 
-    func run() throws {
+    /// Trains, saves, evaluates and writes the report; returns the evaluation returns.
+    @discardableResult
+    func run() throws -> [Double] {
         let interrupted = InterruptFlag()
         let target = untilStep ?? training.totalSteps
         var progress = ProgressLine(total: target, unit: "steps", initial: training.globalStep)
@@ -41,13 +44,18 @@ struct TrainingSession<Run: TrainingRun> {
         }
         progress.finish()
         try cliErrors { try directory.saveCheckpoint(training.checkpoint(), step: training.globalStep, keep: true) }
-        if interrupted.isSet { print("interrupted: saved a checkpoint at step \(training.globalStep); continue with `ascent resume \(directory.url.path)`") }
-        try finish(training, directory: directory, evalEpisodes: evalEpisodes)
+        if interrupted.isSet {
+            print("interrupted: saved a checkpoint at step \(training.globalStep); continue with `ascent resume \(directory.url.path)`")
+            try finish(training, directory: directory, evalEpisodes: evalEpisodes)
+            throw ExitCode(130)  // callers running several trainings stop here too
+        }
+        return try finish(training, directory: directory, evalEpisodes: evalEpisodes)
     }
 }
 
-/// Final evaluation and report, shared by train and resume.
-func finish<Run: TrainingRun>(_ run: Run, directory: RunDirectory, evalEpisodes: Int) throws {
+/// Final evaluation and report, shared by train and resume; returns the evaluation returns.
+@discardableResult
+func finish<Run: TrainingRun>(_ run: Run, directory: RunDirectory, evalEpisodes: Int) throws -> [Double] {
     var evaluation: (returns: [Double], frames: [AscentEnvironments.RenderFrame]) = ([], [])
     if evalEpisodes > 0 {
         evaluation = try cliErrors { try run.evaluate(episodes: evalEpisodes, deterministic: true, seed: nil, recordFrames: true, physicalParameters: [:]) }
@@ -58,6 +66,7 @@ func finish<Run: TrainingRun>(_ run: Run, directory: RunDirectory, evalEpisodes:
     let report = TrainingReport(run: run, evaluationReturns: evaluation.returns, episode: evaluation.frames)
     try cliErrors { try AtomicFile.write(Data(report.html().utf8), to: directory.reportURL) }
     print("run directory: \(directory.url.path) (report.html, metrics.csv, checkpoints/)")
+    return evaluation.returns
 }
 
 /// Set by SIGINT (Ctrl-C); training stops after the current update and saves.

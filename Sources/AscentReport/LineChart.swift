@@ -8,12 +8,15 @@ public struct LineChart {
         public let x: [Double]
         public let y: [Double]
         public let color: String
+        /// A shaded range around the line (e.g. min and max across seeds), same length as `x`.
+        public let band: (low: [Double], high: [Double])?
 
-        public init(name: String, x: [Double], y: [Double], color: String = "#2563eb") {
+        public init(name: String, x: [Double], y: [Double], color: String = "#2563eb", band: (low: [Double], high: [Double])? = nil) {
             self.name = name
             self.x = x
             self.y = y
             self.color = color
+            self.band = band
         }
     }
 
@@ -32,7 +35,12 @@ public struct LineChart {
     }
 
     public func svg() -> String {
-        let points = series.flatMap { s in zip(s.x, s.y).filter { $0.0.isFinite && $0.1.isFinite } }
+        var points: [(Double, Double)] = []
+        for s in series {
+            points += Array(zip(s.x, s.y))
+            if let band = s.band { points += Array(zip(s.x, band.low)) + Array(zip(s.x, band.high)) }
+        }
+        points = points.filter { $0.0.isFinite && $0.1.isFinite }
         let (left, right, top, bottom) = (54.0, 12.0, 26.0, 38.0)
         var out = "<svg class=\"chart\" viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\" role=\"img\" aria-label=\"\(escape(title))\">"
         out += "<text x=\"\(f(left))\" y=\"16\" class=\"chart-title\">\(escape(title))</text>"
@@ -55,6 +63,13 @@ public struct LineChart {
         }
         out += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" class=\"frame\"/>"
         out += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 4))\" text-anchor=\"middle\" class=\"axis-label\">\(escape(xLabel))</text>"
+        for s in series {
+            guard let band = s.band else { continue }
+            let edge = s.x.indices.filter { s.x[$0].isFinite && band.low[$0].isFinite && band.high[$0].isFinite }
+            guard edge.count > 1 else { continue }
+            let outline = edge.map { "\(f(px(s.x[$0]))),\(f(py(band.high[$0])))" } + edge.reversed().map { "\(f(px(s.x[$0]))),\(f(py(band.low[$0])))" }
+            out += "<polygon points=\"\(outline.joined(separator: " "))\" fill=\"\(s.color)\" fill-opacity=\"0.15\" stroke=\"none\"/>"
+        }
         for s in series {
             var path = "", pen = false
             for (x, y) in zip(s.x, s.y) {

@@ -1,0 +1,74 @@
+import Foundation
+
+/// One finished training run reduced to what comparisons plot: its learning curve (the
+/// updates in which episodes finished) and its final evaluation.
+public struct RunSummary: Codable, Sendable, Equatable {
+    public let algorithm: String
+    public let seed: UInt64
+    /// Environment steps, training seconds and mean training return at each logged row with a finished episode.
+    public let steps: [Double]
+    public let seconds: [Double]
+    public let returns: [Double]
+    /// Deterministic evaluation returns after training.
+    public let evaluationReturns: [Double]
+
+    public init(algorithm: String, seed: UInt64, steps: [Double], seconds: [Double], returns: [Double], evaluationReturns: [Double]) {
+        (self.algorithm, self.seed, self.steps, self.seconds, self.returns, self.evaluationReturns) =
+            (algorithm, seed, steps, seconds, returns, evaluationReturns)
+    }
+
+    public init<Run: TrainingRun>(_ run: Run, seed: UInt64, evaluationReturns: [Double]) {
+        let rows = run.history.filter { $0.episodeReturn.isFinite }
+        self.init(algorithm: Run.algorithm, seed: seed, steps: rows.map { Double($0.globalStep) }, seconds: rows.map(\.wallSeconds),
+                  returns: rows.map(\.episodeReturn), evaluationReturns: evaluationReturns)
+    }
+
+    public var evaluationMean: Double { evaluationReturns.isEmpty ? .nan : evaluationReturns.reduce(0, +) / Double(evaluationReturns.count) }
+    public var totalSeconds: Double { seconds.last ?? 0 }
+
+    /// The training return smoothed over the last `window` rows, so one lucky episode does not
+    /// count as reaching a threshold.
+    public func smoothedReturns(window: Int = 5) -> [Double] {
+        returns.indices.map { i in
+            let slice = returns[Swift.max(0, i - window + 1)...i]
+            return slice.reduce(0, +) / Double(slice.count)
+        }
+    }
+
+    /// The first (steps, seconds) at which the smoothed training return reaches `threshold`, or nil.
+    public func firstReaching(_ threshold: Double) -> (steps: Double, seconds: Double)? {
+        smoothedReturns().firstIndex { $0 >= threshold }.map { (steps[$0], seconds[$0]) }
+    }
+}
+
+/// Learning curves of several seeds on a common axis: the median and the range across seeds.
+public struct LearningCurveBand: Sendable {
+    public let x: [Double], median: [Double], low: [Double], high: [Double]
+
+    /// Samples each run's smoothed return at `points` values of `axis` (steps or seconds), holding
+    /// the latest value (NaN before a run's first finished episode or after its end).
+    public init(_ runs: [RunSummary], axis: KeyPath<RunSummary, [Double]>, points: Int = 60) {
+        let end = runs.compactMap { $0[keyPath: axis].last }.max() ?? 0
+        x = (1...points).map { end * Double($0) / Double(points) }
+        var median: [Double] = [], low: [Double] = [], high: [Double] = []
+        for value in x {
+            let samples = runs.compactMap { run -> Double? in
+                let positions = run[keyPath: axis]
+                guard let last = positions.lastIndex(where: { $0 <= value }), value <= (positions.last ?? 0) * 1.0001 else { return nil }
+                return run.smoothedReturns()[last]
+            }.sorted()
+            guard !samples.isEmpty else { median.append(.nan); low.append(.nan); high.append(.nan); continue }
+            median.append(medianOfSorted(samples))
+            low.append(samples.first!)
+            high.append(samples.last!)
+        }
+        (self.median, self.low, self.high) = (median, low, high)
+    }
+}
+
+/// The median of an ascending array (NaN if empty).
+public func medianOfSorted(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return .nan }
+    let mid = values.count / 2
+    return values.count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2
+}
