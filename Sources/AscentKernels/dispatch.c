@@ -54,15 +54,63 @@ const char *ascent_kernels_isa_name(int isa) {
 #define DISPATCH(fn, ...) return fn##_portable(__VA_ARGS__);
 #endif
 
+static void sgemm_serial(int trans_a, int trans_b, long m, long n, long k, float alpha,
+                         const float *a, long lda, const float *b, long ldb, float beta,
+                         float *c, long ldc) {
+    DISPATCH(ascent_sgemm, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+/// Work below this many multiply-adds stays on one thread: a dispatch costs about a
+/// microsecond, a 2^20-FMA product about eight.
+#define PARALLEL_MIN_FMAS (1L << 20)
+/// Blocks are multiples of this many columns or rows, so every block keeps the kernels'
+/// regular path (tile widths 32/16, skinny threshold 4).
+#define PARALLEL_GRAIN 64
+
+struct sgemm_job {
+    int trans_a, trans_b, split_columns;
+    long m, n, k, lda, ldb, ldc, block;
+    float alpha, beta;
+    const float *a, *b;
+    float *c;
+};
+
+static void sgemm_block(void *context, long index) {
+    const struct sgemm_job *j = context;
+    long start = index * j->block;
+    if (j->split_columns) {
+        long width = j->n - start < j->block ? j->n - start : j->block;
+        const float *b = j->trans_b ? j->b + start * j->ldb : j->b + start;
+        sgemm_serial(j->trans_a, j->trans_b, j->m, width, j->k, j->alpha, j->a, j->lda, b, j->ldb, j->beta, j->c + start, j->ldc);
+    } else {
+        long height = j->m - start < j->block ? j->m - start : j->block;
+        const float *a = j->trans_a ? j->a + start : j->a + start * j->lda;
+        sgemm_serial(j->trans_a, j->trans_b, height, j->n, j->k, j->alpha, a, j->lda, j->b, j->ldb, j->beta, j->c + start * j->ldc, j->ldc);
+    }
+}
+
 void ascent_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
                   const float *a, long lda, const float *b, long ldb, float beta,
                   float *c, long ldc) {
-    DISPATCH(ascent_sgemm, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    int threads = m * n * k >= PARALLEL_MIN_FMAS ? ascent_kernel_threads() : 1;
+    int split_columns = n >= 2 * PARALLEL_GRAIN;
+    long extent = split_columns ? n : m;
+    if (threads < 2 || extent < 2 * PARALLEL_GRAIN) {
+        sgemm_serial(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
+    long grains = (extent + PARALLEL_GRAIN - 1) / PARALLEL_GRAIN;
+    long per_block = (grains + threads - 1) / threads;
+    struct sgemm_job job = {trans_a, trans_b, split_columns, m, n, k, lda, ldb, ldc, per_block * PARALLEL_GRAIN, alpha, beta, a, b, c};
+    long blocks = (extent + job.block - 1) / job.block;
+    ascent_parallel_for(blocks, sgemm_block, &job);
 }
 
 void ascent_vexp(const float *x, float *y, long n) { DISPATCH(ascent_vexp, x, y, n) }
 void ascent_vtanh(const float *x, float *y, long n) { DISPATCH(ascent_vtanh, x, y, n) }
 void ascent_vtanh_inplace(float *x, long n) { DISPATCH(ascent_vtanh_inplace, x, n) }
+void ascent_vrelu_inplace(float *x, long n) { DISPATCH(ascent_vrelu_inplace, x, n) }
+void ascent_vrelu_backward(const float *y, const float *gy, float *gx, long n) { DISPATCH(ascent_vrelu_backward, y, gy, gx, n) }
 void ascent_vtanh_backward(const float *y, const float *gy, float *gx, long n, float beta) {
     DISPATCH(ascent_vtanh_backward, y, gy, gx, n, beta)
 }

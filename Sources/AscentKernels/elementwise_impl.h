@@ -82,6 +82,15 @@ void EW_NAME(ascent_vtanh_backward, ELEMENTWISE_SUFFIX)(const float *y, const fl
     }
 }
 
+void EW_NAME(ascent_vrelu_inplace, ELEMENTWISE_SUFFIX)(float *x, long n) {
+    /* x > 0 ? x : 0, written branch-free so it vectorises (NaN becomes 0, as comparisons with NaN fail). */
+    for (long i = 0; i < n; i++) x[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+void EW_NAME(ascent_vrelu_backward, ELEMENTWISE_SUFFIX)(const float *y, const float *gy, float *gx, long n) {
+    for (long i = 0; i < n; i++) gx[i] = y[i] > 0.0f ? gy[i] : 0.0f;
+}
+
 void EW_NAME(ascent_adam_update, ELEMENTWISE_SUFFIX)(float *param, const float *grad, float *m,
                                                      float *v, long n, float beta1, float beta2,
                                                      float step_size, float bias2, float eps,

@@ -53,7 +53,7 @@ public struct RandomizationReport {
         let range = (all.min() ?? 0)...(all.max() ?? 1)
         body += "<div class=\"row\">"
         for level in levels {
-            let ticks = level.grid.factors.map { format($0) + "×" }
+            let ticks = level.grid.factors.map { String(format: "%g×", $0) }
             body += Heatmap(title: "trained with \(label(level))", rowLabel: p, columnLabel: q, rowTicks: ticks, columnTicks: ticks,
                             values: level.grid.returns, range: range, highlight: nominalIndex.map { ($0, $0) }).svg()
         }

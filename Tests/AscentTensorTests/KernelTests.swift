@@ -38,6 +38,31 @@ struct KernelTests {
         }
     }
 
+    /// Large products split over threads by columns or rows give the same bits as one thread,
+    /// so results depend on the seed and the build, not on the core count.
+    @Test(arguments: [(256, 256, 256), (300, 700, 130), (1000, 4, 256), (256, 3, 1024)])
+    func threadedGemmIsBitIdenticalToOneThread(m: Int, n: Int, k: Int) {
+        var generator = RandomGenerator(seed: 5)
+        let a = (0..<(m * k)).map { _ in generator.uniform(-1, 1) }
+        let b = (0..<(k * n)).map { _ in generator.uniform(-1, 1) }
+        let c0 = (0..<(m * n)).map { _ in generator.uniform(-1, 1) }
+        let threads = KernelThreads.count
+        defer { KernelThreads.set(threads) }
+        for transposeA in [false, true] {
+            for transposeB in [false, true] {
+                var results: [[Float]] = []
+                for count in [1, 2, 3] {
+                    KernelThreads.set(count)
+                    var c = c0
+                    ascent_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, 1, a, transposeA ? m : k,
+                                 b, transposeB ? k : n, 0.5, &c, n)
+                    results.append(c)
+                }
+                #expect(results[0] == results[1] && results[0] == results[2], "m \(m) n \(n) k \(k) transposes \(transposeA) \(transposeB)")
+            }
+        }
+    }
+
     @Test func betaZeroIgnoresGarbageInOutput() {
         var c = [Float](repeating: .nan, count: 4)
         ascent_sgemm(0, 0, 2, 2, 1, 1, [1, 2], 1, [3, 4], 2, 0, &c, 2)

@@ -25,8 +25,21 @@ int ascent_kernels_force_isa(int isa);
 /// Human-readable name of a level.
 const char *ascent_kernels_isa_name(int isa);
 
+/// A task of ``ascent_parallel_for``: `index` runs from 0 to count − 1.
+typedef void (*ascent_task_fn)(void *context, long index);
+/// Runs fn(context, i) for every i < count on the calling thread and the kernel pool's
+/// helpers; returns when all are done. Tasks must write disjoint memory.
+void ascent_parallel_for(long count, ascent_task_fn fn, void *context);
+/// Threads the kernels use (default: online CPUs, or ASCENT_NUM_THREADS).
+int ascent_kernel_threads(void);
+/// Limits the kernels to `threads` threads (1: everything on the calling thread).
+void ascent_set_kernel_threads(int threads);
+
 /// Row-major single-precision GEMM: C = alpha * op(A) * op(B) + beta * C, where
 /// op(A) is M x K and op(B) is K x N. When beta == 0, C is not read (it may hold NaN).
+/// Large products are split over the kernel threads by blocks of columns (or rows) of C;
+/// every element is computed the same way whatever the split, so results do not depend on
+/// the thread count.
 void ascent_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
                   const float *a, long lda, const float *b, long ldb, float beta,
                   float *c, long ldc);
@@ -37,6 +50,10 @@ void ascent_vexp(const float *x, float *y, long n);
 void ascent_vtanh(const float *x, float *y, long n);
 /// x[i] = tanh(x[i]) in place (a separate entry point: an aliased x/y pair would defeat vectorisation).
 void ascent_vtanh_inplace(float *x, long n);
+/// x ← max(x, 0) in place (NaN → 0).
+void ascent_vrelu_inplace(float *x, long n);
+/// gx = y > 0 ? gy : 0, where y = relu(x): ReLU's backward pass (overwrites gx).
+void ascent_vrelu_backward(const float *y, const float *gy, float *gx, long n);
 /// The tanh backward pass from its output: gx[i] = beta * gx[i] + gy[i] * (1 - y[i]^2),
 /// with beta 0 (overwrite; gx may hold garbage) or 1 (accumulate).
 void ascent_vtanh_backward(const float *y, const float *gy, float *gx, long n, float beta);

@@ -120,7 +120,7 @@ extension Tensor {
              beta: bias == nil ? 0 : 1, c: out.pointer, ldc: outFeatures)
         switch activation {
         case .tanh: ascent_vtanh_inplace(out.pointer, count)
-        case .relu: for i in 0..<count where !(out.pointer[i] > 0) { out.pointer[i] = 0 }
+        case .relu: ascent_vrelu_inplace(out.pointer, count)
         default: break
         }
         var outputShape = shape
@@ -135,7 +135,7 @@ extension Tensor {
                 preActivation = buffer
             case .relu:
                 let buffer = TensorStorage(uninitializedCount: count)
-                for i in 0..<count { buffer.pointer[i] = out.pointer[i] > 0 ? grad.pointer[i] : 0 }
+                ascent_vrelu_backward(out.pointer, grad.pointer, buffer.pointer, count)
                 preActivation = buffer
             default: break
             }
