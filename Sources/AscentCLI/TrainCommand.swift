@@ -6,7 +6,8 @@ import Foundation
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train an agent; writes a run directory with config, metrics, checkpoints and report.",
-        subcommands: [TrainPPO.self, TrainSAC.self, TrainTD3.self, TrainDQN.self, TrainA2C.self, TrainREINFORCE.self]
+        subcommands: [TrainPPO.self, TrainAlgorithm<SAC>.self, TrainAlgorithm<TD3>.self, TrainAlgorithm<DQN>.self,
+                      TrainAlgorithm<A2C>.self, TrainAlgorithm<REINFORCE>.self]
     )
 }
 
@@ -54,44 +55,18 @@ struct RunOptions: ParsableArguments {
     }
 }
 
-struct TrainTD3: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "td3", abstract: "Twin Delayed DDPG (continuous actions).",
-        discussion: "Presets: \(TD3Configuration.presetNames.joined(separator: ", ")). Keys for --set are those of config.json (docs/algorithms.md).")
-    @OptionGroup var options: RunOptions
-    func run() throws { try options.train(TD3.self) }
-}
+/// `ascent train <algorithm>` for the algorithms configured by `--set` alone.
+struct TrainAlgorithm<Run: ConfigurableRun>: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: Run.algorithm, abstract: Run.summary,
+                             discussion: "Presets: \(Run.Configuration.presetNames.joined(separator: ", ")). Keys for --set are those of config.json (docs/algorithms.md).")
+    }
 
-struct TrainDQN: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "dqn", abstract: "Deep Q-Networks, optionally double (discrete actions).",
-        discussion: "Presets: \(DQNConfiguration.presetNames.joined(separator: ", ")). Keys for --set are those of config.json (docs/algorithms.md).")
     @OptionGroup var options: RunOptions
-    func run() throws { try options.train(DQN.self) }
-}
 
-struct TrainA2C: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "a2c", abstract: "Advantage Actor-Critic (synchronous; discrete or continuous actions).",
-        discussion: "Presets: \(A2CConfiguration.presetNames.joined(separator: ", ")). Keys for --set are those of config.json (docs/algorithms.md).")
-    @OptionGroup var options: RunOptions
-    func run() throws { try options.train(A2C.self) }
-}
+    init() {}
 
-struct TrainREINFORCE: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "reinforce", abstract: "REINFORCE: Monte-Carlo policy gradient with an optional learned baseline.",
-        discussion: "Presets: \(REINFORCEConfiguration.presetNames.joined(separator: ", ")). Keys for --set are those of config.json (docs/algorithms.md).")
-    @OptionGroup var options: RunOptions
-    func run() throws { try options.train(REINFORCE.self) }
-}
-
-struct TrainSAC: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "sac", abstract: "Soft Actor-Critic (continuous actions).",
-        discussion: "Presets: \(SACConfiguration.presetNames.joined(separator: ", ")). Keys for --set are those of config.json (docs/algorithms.md).")
-    @OptionGroup var options: RunOptions
-    func run() throws { try options.train(SAC.self) }
+    func run() throws { try options.train(Run.self) }
 }
 
 /// Every PPO hyperparameter as an optional flag: given flags override the preset.

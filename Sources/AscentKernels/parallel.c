@@ -5,6 +5,11 @@
 // One job runs at a time. A caller that finds the pool busy (another thread's GEMM, or a
 // nested call from inside a task) runs its tasks itself, so there is no deadlock and no
 // waiting. Results never depend on which thread ran a task: tasks write disjoint outputs.
+//
+// A job's fields live until every helper that joined it has left: a helper announces itself
+// in `active` and then checks `open`; the caller closes the job and waits for `active` to
+// reach zero. With sequentially consistent atomics a helper either joins while the caller
+// still waits for it, or sees the job closed and touches nothing.
 
 #include "AscentKernels.h"
 #include <pthread.h>
@@ -21,6 +26,8 @@ static struct {
     atomic_ulong generation;         // bumped for every job
     atomic_long next_task;           // next task index to claim
     atomic_long tasks_done;
+    atomic_int open;                 // a job is accepting helpers
+    atomic_int active;               // helpers inside the current job
     long task_count;
     ascent_task_fn fn;
     void *context;
@@ -59,7 +66,9 @@ static void *helper_main(void *unused) {
         while (atomic_load(&pool.generation) == seen) pthread_cond_wait(&pool.wake, &pool.sleep_lock);
         pthread_mutex_unlock(&pool.sleep_lock);
         seen = atomic_load(&pool.generation);
-        run_tasks();
+        atomic_fetch_add(&pool.active, 1);
+        if (atomic_load(&pool.open)) run_tasks();
+        atomic_fetch_sub(&pool.active, 1);
     }
     return NULL;
 }
@@ -103,12 +112,19 @@ void ascent_parallel_for(long count, ascent_task_fn fn, void *context) {
     pool.task_count = count;
     atomic_store(&pool.tasks_done, 0);
     atomic_store(&pool.next_task, 0);
+    atomic_store(&pool.open, 1);
     pthread_mutex_lock(&pool.sleep_lock);
     atomic_fetch_add(&pool.generation, 1);
     pthread_cond_broadcast(&pool.wake);
     pthread_mutex_unlock(&pool.sleep_lock);
     run_tasks();
     while (atomic_load(&pool.tasks_done) < count) {
+#if defined(__x86_64__)
+        __builtin_ia32_pause();
+#endif
+    }
+    atomic_store(&pool.open, 0);
+    while (atomic_load(&pool.active) > 0) {
 #if defined(__x86_64__)
         __builtin_ia32_pause();
 #endif

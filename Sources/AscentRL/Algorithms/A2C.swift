@@ -12,15 +12,12 @@ import Foundation
 /// with the gradient norm clipped. The rollout collection is PPO's (``OnPolicyCollector``).
 public final class A2C: ConfigurableRun {
     public static var algorithm: String { "a2c" }
+    public static var summary: String { "Advantage Actor-Critic, synchronous (discrete or continuous actions)." }
     public private(set) var configuration: A2CConfiguration
     public let model: ActorCritic
     let optimizer: any Optimizer
     let collector: OnPolicyCollector
-    public private(set) var globalStep = 0
-    public private(set) var updatesDone = 0
-    public private(set) var history: [PolicyGradientMetrics] = []
-    var actionGenerator: RandomGenerator
-    private var trainingSeconds = 0.0
+    var progress: PolicyGradientProgress
     private let parameters: [Parameter]
 
     public init(_ configuration: A2CConfiguration) throws {
@@ -37,36 +34,37 @@ public final class A2C: ConfigurableRun {
             ? Adam(model.namedParameters(), learningRate: c.learningRate, epsilon: c.epsilon)
             : RMSprop(model.namedParameters(), learningRate: c.learningRate, alpha: c.rmspropAlpha, epsilon: c.epsilon)
         parameters = model.parameters
-        actionGenerator = RandomGenerator(seed: c.seed, stream: "a2c-actions")
+        progress = PolicyGradientProgress(actionGenerator: RandomGenerator(seed: c.seed, stream: "a2c-actions"))
     }
 
     public var environmentID: String { configuration.environment }
     public var totalSteps: Int { configuration.totalSteps }
     public var configurationJSON: String { configuration.prettyJSON }
+    public var globalStep: Int { progress.globalStep }
+    public var updatesDone: Int { progress.updatesDone }
+    public var history: [PolicyGradientMetrics] { progress.history }
 
     public func train(untilStep: Int? = nil, callback: (PolicyGradientMetrics) throws -> Bool = { _ in true }) throws {
         let c = configuration, target = untilStep ?? c.totalSteps
-        var row = MetricsRow(startStep: globalStep, startSeconds: trainingSeconds)
-        while globalStep < target {
+        progress.startRow()
+        while progress.globalStep < target {
             let start = DispatchTime.now().uptimeNanoseconds
-            let progress = Swift.min(1, Float(globalStep) / Float(c.totalSteps))
-            optimizer.learningRate = c.annealLearningRate ? c.learningRate * (1 - progress) : c.learningRate
-            row.episodes.append(contentsOf: try collector.collect(model: model, generator: &actionGenerator, gamma: c.gamma,
-                                                                 lambda: c.gaeLambda, globalStep: &globalStep))
-            try update(&row)
-            trainingSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            if globalStep - row.startStep >= c.logInterval || globalStep >= target {
-                var metrics = row.metrics(update: updatesDone, globalStep: globalStep, seconds: trainingSeconds)
-                metrics.learningRate = Double(optimizer.learningRate)
-                if model.logStd != nil { metrics.actionStd = Double(model.clampedLogStd.exp().mean().item) }
-                history.append(metrics)
-                row = MetricsRow(startStep: globalStep, startSeconds: trainingSeconds)
+            let fraction = Swift.min(1, Float(progress.globalStep) / Float(c.totalSteps))
+            optimizer.learningRate = c.annealLearningRate ? c.learningRate * (1 - fraction) : c.learningRate
+            // Separate copies: two inout accesses to `progress` at once would overlap.
+            var (generator, step) = (progress.actionGenerator, progress.globalStep)
+            let episodes = try collector.collect(model: model, generator: &generator, gamma: c.gamma, lambda: c.gaeLambda, globalStep: &step)
+            (progress.actionGenerator, progress.globalStep) = (generator, step)
+            progress.episodes.append(contentsOf: episodes)
+            try update()
+            progress.trainingSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            if let metrics = progress.finishRow(logInterval: c.logInterval, target: target, learningRate: optimizer.learningRate, model: model) {
                 guard try callback(metrics) else { break }
             }
         }
     }
 
-    private func update(_ row: inout MetricsRow) throws {
+    private func update() throws {
         let c = configuration, buffer = collector.buffer
         let observations = Tensor(shape: [buffer.capacity, buffer.observationSize], buffer.observations)
         let actions = Tensor(shape: [buffer.capacity, buffer.actionSize], buffer.actions)
@@ -81,16 +79,12 @@ public final class A2C: ConfigurableRun {
         try requireFinite([loss.item], "loss", step: globalStep)
         let norm = clipGradientNorm(parameters, maxNorm: c.maxGradientNorm)
         optimizer.step()
-        updatesDone += 1
-        row.add(policyLoss: policyLoss.item, valueLoss: valueLoss.item, entropy: entropy.item, gradientNorm: norm,
+        progress.add(policyLoss: policyLoss.item, valueLoss: valueLoss.item, entropy: entropy.item, gradientNorm: norm,
                 explainedVariance: PPO.explainedVariance(predicted: buffer.values, targets: buffer.returns))
     }
 
     public func extendTraining(to totalSteps: Int) throws {
-        guard totalSteps > globalStep else {
-            throw RLError.invalidHyperparameter(name: "totalSteps", value: "\(totalSteps)", expected: "must exceed the steps already taken (\(globalStep))")
-        }
-        configuration.totalSteps = totalSteps
+        try configuration.extend(to: totalSteps, after: globalStep)
     }
 
     public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64? = nil, recordFrames: Bool = false,
@@ -111,11 +105,8 @@ public final class A2C: ConfigurableRun {
         writer.set("configuration", configuration)
         writer.add(model, prefix: "model.")
         writer.add(optimizer, prefix: "optimizer.")
-        writer.set("global_step", globalStep)
-        writer.set("updates_done", updatesDone)
-        writer.set("rng_actions", actionGenerator)
+        progress.save(into: &writer)
         collector.save(into: &writer)
-        writer.set("history", history)
         return writer.file
     }
 
@@ -124,54 +115,10 @@ public final class A2C: ConfigurableRun {
         let run = try A2C(try reader.configuration(A2CConfiguration.self))
         try reader.load(run.model, prefix: "model.")
         try reader.load(run.optimizer, prefix: "optimizer.")
-        run.globalStep = try reader.integer("global_step")
-        run.updatesDone = try reader.integer("updates_done")
-        run.actionGenerator = try reader.generator("rng_actions")
-        run.history = try reader.field("history")
-        run.trainingSeconds = run.history.last?.wallSeconds ?? 0
+        try run.progress.restore(from: reader)
         try run.collector.restore(from: reader)
         try run.collector.restartEpisodes(seed: run.configuration.seed &+ UInt64(run.updatesDone) &* 1_000_003)
         return run
-    }
-}
-
-/// Averages over the updates of one metrics row (A2C and REINFORCE).
-struct MetricsRow {
-    let startStep: Int
-    let startSeconds: Double
-    var episodes = FinishedEpisodes()
-    private var sums = (policy: 0.0, value: 0.0, entropy: 0.0, norm: 0.0, explained: 0.0, updates: 0)
-
-    init(startStep: Int, startSeconds: Double) {
-        self.startStep = startStep
-        self.startSeconds = startSeconds
-    }
-
-    mutating func add(policyLoss: Float, valueLoss: Float?, entropy: Float, gradientNorm: Float, explainedVariance: Double) {
-        sums.policy += Double(policyLoss)
-        sums.value += valueLoss.map(Double.init) ?? .nan
-        sums.entropy += Double(entropy)
-        sums.norm += Double(gradientNorm)
-        sums.explained += explainedVariance
-        sums.updates += 1
-    }
-
-    func metrics(update: Int, globalStep: Int, seconds: Double) -> PolicyGradientMetrics {
-        var m = PolicyGradientMetrics()
-        let n = Double(Swift.max(sums.updates, 1))
-        m.update = update
-        m.globalStep = globalStep
-        m.wallSeconds = seconds
-        m.stepsPerSecond = Double(globalStep - startStep) / Swift.max(seconds - startSeconds, 1e-9)
-        m.episodeReturn = episodes.meanReturn
-        m.episodeLength = episodes.meanLength
-        m.episodesFinished = episodes.count
-        m.policyLoss = sums.policy / n
-        m.valueLoss = sums.value / n
-        m.entropy = sums.entropy / n
-        m.gradientNorm = sums.norm / n
-        m.explainedVariance = sums.explained / n
-        return m
     }
 }
 

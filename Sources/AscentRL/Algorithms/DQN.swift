@@ -13,6 +13,7 @@ import Foundation
 /// `targetUpdateInterval` environment steps (hard copy, or Polyak with τ < 1).
 public final class DQN: OffPolicyLearner {
     public static var algorithm: String { "dqn" }
+    public static var summary: String { "Deep Q-Networks, optionally double (discrete actions)." }
     public internal(set) var configuration: DQNConfiguration
     public let network: DiscreteQNetwork
     let targetNetwork: DiscreteQNetwork

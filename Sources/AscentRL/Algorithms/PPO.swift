@@ -75,10 +75,7 @@ public final class PPO {
     /// Moves the end of training to `totalSteps` (for resuming beyond the original total).
     /// Annealed learning rate and clip range then continue towards zero at the new end.
     public func extendTraining(to totalSteps: Int) throws {
-        guard totalSteps > globalStep else {
-            throw RLError.invalidHyperparameter(name: "totalSteps", value: "\(totalSteps)", expected: "must exceed the steps already taken (\(globalStep))")
-        }
-        configuration.totalSteps = totalSteps
+        try configuration.extend(to: totalSteps, after: globalStep)
     }
 
     /// Used by checkpoint restore.

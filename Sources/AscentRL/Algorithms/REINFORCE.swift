@@ -13,16 +13,13 @@ import Foundation
 /// (+ c_V E[(V(s_t) − G_t)²] with the learned baseline b = V).
 public final class REINFORCE: ConfigurableRun {
     public static var algorithm: String { "reinforce" }
+    public static var summary: String { "REINFORCE: Monte-Carlo policy gradient with an optional learned baseline." }
     public private(set) var configuration: REINFORCEConfiguration
     /// The policy (`actor`) and, when `baseline`, the value baseline (`critic`; unused otherwise).
     public let model: ActorCritic
     let optimizer: Adam
     let environments: [any Environment]
-    public private(set) var globalStep = 0
-    public private(set) var updatesDone = 0
-    public private(set) var history: [PolicyGradientMetrics] = []
-    var actionGenerator: RandomGenerator
-    private var trainingSeconds = 0.0
+    var progress: PolicyGradientProgress
     private let parameters: [Parameter]
     private let observationSize: Int, actionSize: Int
 
@@ -42,12 +39,14 @@ public final class REINFORCE: ConfigurableRun {
         let trained = model.namedParameters().filter { c.baseline || !$0.name.hasPrefix("critic.") }
         optimizer = Adam(trained, learningRate: c.learningRate)
         parameters = trained.map(\.parameter)
-        actionGenerator = RandomGenerator(seed: c.seed, stream: "reinforce-actions")
+        progress = PolicyGradientProgress(actionGenerator: RandomGenerator(seed: c.seed, stream: "reinforce-actions"))
     }
 
     public var environmentID: String { configuration.environment }
     public var totalSteps: Int { configuration.totalSteps }
     public var configurationJSON: String { configuration.prettyJSON }
+    public var globalStep: Int { progress.globalStep }
+    public var history: [PolicyGradientMetrics] { progress.history }
 
     /// One batch of complete episodes, flattened: observations, actions, rewards-to-go.
     private struct Episodes {
@@ -59,7 +58,7 @@ public final class REINFORCE: ConfigurableRun {
         let n = environments.count
         // Every batch starts from fresh seeds derived from the update count (so restores are exact).
         var current = try environments.enumerated().map { i, env in
-            try env.reset(seed: configuration.seed &* 1_000_003 &+ UInt64(updatesDone * n + i)).observation
+            try env.reset(seed: configuration.seed &* 1_000_003 &+ UInt64(progress.updatesDone * n + i)).observation
         }
         var trajectories = [(observations: [Float], actions: [Float], rewards: [Float])](repeating: ([], [], []), count: n)
         var bootstrap = [Float](repeating: 0, count: n)
@@ -67,12 +66,12 @@ public final class REINFORCE: ConfigurableRun {
         var batch = Episodes()
         while !active.isEmpty {
             let input = Tensor(shape: [active.count, observationSize], active.flatMap { current[$0] })
-            let (stored, environmentActions, _) = try model.act(input, deterministic: false, generator: &actionGenerator)
+            let (stored, environmentActions, _) = try model.act(input, deterministic: false, generator: &progress.actionGenerator)
             var stillActive: [Int] = []
             for (k, i) in active.enumerated() {
                 let action = Array(environmentActions[(k * actionSize)..<((k + 1) * actionSize)])
                 let step = try environments[i].step(action)
-                globalStep += 1
+                progress.globalStep += 1
                 try requireFinite(step.observation + [Float(step.reward)], "observation or reward", step: globalStep)
                 trajectories[i].observations += current[i]
                 trajectories[i].actions += stored[(k * actionSize)..<((k + 1) * actionSize)]
@@ -106,11 +105,11 @@ public final class REINFORCE: ConfigurableRun {
 
     public func train(untilStep: Int? = nil, callback: (PolicyGradientMetrics) throws -> Bool = { _ in true }) throws {
         let c = configuration, target = untilStep ?? c.totalSteps
-        var row = MetricsRow(startStep: globalStep, startSeconds: trainingSeconds)
-        while globalStep < target {
+        progress.startRow()
+        while progress.globalStep < target {
             let start = DispatchTime.now().uptimeNanoseconds
             let batch = try runEpisodes()
-            row.episodes.append(contentsOf: batch.finished)
+            progress.episodes.append(contentsOf: batch.finished)
             let rows = batch.returns.count
             let observations = Tensor(shape: [rows, observationSize], batch.observations)
             let (logProbability, entropy) = model.evaluate(observations, actions: Tensor(shape: [rows, actionSize], batch.actions))
@@ -132,25 +131,16 @@ public final class REINFORCE: ConfigurableRun {
             try requireFinite([loss.item], "loss", step: globalStep)
             let norm = c.maxGradientNorm.map { clipGradientNorm(parameters, maxNorm: $0) } ?? globalGradientNorm(parameters)
             optimizer.step()
-            updatesDone += 1
-            row.add(policyLoss: policyLoss.item, valueLoss: valueLoss?.item, entropy: entropy.item, gradientNorm: norm, explainedVariance: explained)
-            trainingSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            if globalStep - row.startStep >= c.logInterval || globalStep >= target {
-                var metrics = row.metrics(update: updatesDone, globalStep: globalStep, seconds: trainingSeconds)
-                metrics.learningRate = Double(c.learningRate)
-                if model.logStd != nil { metrics.actionStd = Double(model.clampedLogStd.exp().mean().item) }
-                history.append(metrics)
-                row = MetricsRow(startStep: globalStep, startSeconds: trainingSeconds)
+            progress.add(policyLoss: policyLoss.item, valueLoss: valueLoss?.item, entropy: entropy.item, gradientNorm: norm, explainedVariance: explained)
+            progress.trainingSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            if let metrics = progress.finishRow(logInterval: c.logInterval, target: target, learningRate: c.learningRate, model: model) {
                 guard try callback(metrics) else { break }
             }
         }
     }
 
     public func extendTraining(to totalSteps: Int) throws {
-        guard totalSteps > globalStep else {
-            throw RLError.invalidHyperparameter(name: "totalSteps", value: "\(totalSteps)", expected: "must exceed the steps already taken (\(globalStep))")
-        }
-        configuration.totalSteps = totalSteps
+        try configuration.extend(to: totalSteps, after: globalStep)
     }
 
     public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64? = nil, recordFrames: Bool = false,
@@ -172,10 +162,7 @@ public final class REINFORCE: ConfigurableRun {
         writer.set("configuration", configuration)
         writer.add(model, prefix: "model.")
         writer.add(optimizer, prefix: "optimizer.")
-        writer.set("global_step", globalStep)
-        writer.set("updates_done", updatesDone)
-        writer.set("rng_actions", actionGenerator)
-        writer.set("history", history)
+        progress.save(into: &writer)
         return writer.file
     }
 
@@ -184,11 +171,7 @@ public final class REINFORCE: ConfigurableRun {
         let run = try REINFORCE(try reader.configuration(REINFORCEConfiguration.self))
         try reader.load(run.model, prefix: "model.")
         try reader.load(run.optimizer, prefix: "optimizer.")
-        run.globalStep = try reader.integer("global_step")
-        run.updatesDone = try reader.integer("updates_done")
-        run.actionGenerator = try reader.generator("rng_actions")
-        run.history = try reader.field("history")
-        run.trainingSeconds = run.history.last?.wallSeconds ?? 0
+        try run.progress.restore(from: reader)
         return run
     }
 }

@@ -15,6 +15,7 @@ import Foundation
 /// observation.
 public final class SAC: OffPolicyLearner {
     public static var algorithm: String { "sac" }
+    public static var summary: String { "Soft Actor-Critic (continuous actions)." }
     public internal(set) var configuration: SACConfiguration
     public let actor: SquashedGaussianActor
     public let critic1: ContinuousQNetwork, critic2: ContinuousQNetwork

@@ -12,6 +12,7 @@ import Foundation
 /// Acting adds Gaussian exploration noise to μ(s). Actions are normalised to [−1, 1].
 public final class TD3: OffPolicyLearner {
     public static var algorithm: String { "td3" }
+    public static var summary: String { "Twin Delayed DDPG (continuous actions)." }
     public internal(set) var configuration: TD3Configuration
     public let actor: MLP
     public let critic1: ContinuousQNetwork, critic2: ContinuousQNetwork

@@ -120,6 +120,15 @@ extension AlgorithmConfiguration {
         return object
     }
 
+    /// Moves the end of training to `totalSteps` (resuming beyond the original total); it must
+    /// exceed the steps already taken.
+    public mutating func extend(to totalSteps: Int, after globalStep: Int) throws {
+        guard totalSteps > globalStep else {
+            throw RLError.invalidHyperparameter(name: "totalSteps", value: "\(totalSteps)", expected: "must exceed the steps already taken (\(globalStep))")
+        }
+        self.totalSteps = totalSteps
+    }
+
     /// Pretty, key-sorted JSON: `config.json` and reports.
     public var prettyJSON: String {
         let encoder = JSONEncoder()

@@ -173,10 +173,7 @@ extension OffPolicyLearner {
     }
 
     public func extendTraining(to totalSteps: Int) throws {
-        guard totalSteps > loop.globalStep else {
-            throw RLError.invalidHyperparameter(name: "totalSteps", value: "\(totalSteps)", expected: "must exceed the steps already taken (\(loop.globalStep))")
-        }
-        configuration.totalSteps = totalSteps
+        try configuration.extend(to: totalSteps, after: loop.globalStep)
     }
 
     public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64? = nil, recordFrames: Bool = false,

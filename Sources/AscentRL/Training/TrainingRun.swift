@@ -43,6 +43,8 @@ public protocol TrainingRun: AnyObject {
 /// A run built from a configuration struct: what `ascent train <algorithm>` constructs.
 public protocol ConfigurableRun: TrainingRun {
     associatedtype Configuration: AlgorithmConfiguration
+    /// One line for `--help`, e.g. "Soft Actor-Critic (continuous actions)."
+    static var summary: String { get }
     var configuration: Configuration { get }
     init(_ configuration: Configuration) throws
 }
@@ -75,6 +77,7 @@ extension PPOMetrics: TrainingMetrics {}
 
 extension PPO: ConfigurableRun {
     public static var algorithm: String { "ppo" }
+    public static var summary: String { "Proximal Policy Optimization." }
     public var environmentID: String { configuration.environment }
     public var totalSteps: Int { configuration.totalSteps }
     public var configurationJSON: String { configuration.prettyJSON }
