@@ -87,13 +87,16 @@ public class SyncVectorEnvironment: VectorEnvironment {
                                     throw EnvironmentError.nonFiniteValue(environment: vectorName, quantity: "reward of sub-environment \(i)")
                                 }
                                 out.rewards[i] = step.reward
-                                out.terminated[i] = step.terminated
-                                out.truncated[i] = step.truncated
+                                // The flag arrays of 64 environments share one cache line between the threads:
+                                // write a flag only when it changes, so the line is not bounced every step.
+                                if out.terminated[i] != step.terminated { out.terminated[i] = step.terminated }
+                                if out.truncated[i] != step.truncated { out.truncated[i] = step.truncated }
                                 returns[i] += step.reward
                                 lengths[i] += 1
                                 // Touch the shared report slots only when there is something to report:
                                 // even assigning an empty dictionary updates a reference count both threads share.
-                                reported[i] = step.info != nil || step.isDone
+                                let hasReport = step.info != nil || step.isDone
+                                if reported[i] != hasReport { reported[i] = hasReport }
                                 if let info = step.info { reports[i] = (info, nil) }
                                 if step.isDone {
                                     if step.info == nil { reports[i] = ([:], nil) }
