@@ -48,6 +48,23 @@ struct PolicyGradientTests {
         #expect(throws: RLError.invalidHyperparameter(name: "optimizer", value: "lbfgs", expected: "must be rmsprop or adam")) { try A2C(bad) }
     }
 
+    /// Any algorithm trains on domain-randomised copies when its configuration asks.
+    @Test func randomizedTrainingChangesThePhysicsAndRejectsUnknownParameters() throws {
+        var c = A2CConfiguration()
+        c.environment = "Pendulum-v1"
+        c.totalSteps = 800
+        c.logInterval = 200
+        let nominal = try A2C(c)
+        try nominal.train()
+        c.randomization = RandomizationSettings(parameters: [.init(name: "mass", bounds: .multiplicative(low: 0.2, high: 3))])
+        let randomized = try A2C(c)
+        try randomized.train()
+        #expect(randomized.history.map(\.policyLoss) != nominal.history.map(\.policyLoss))
+        #expect(randomized.history.allSatisfy { $0.policyLoss.isFinite })
+        c.randomization = RandomizationSettings(parameters: [.init(name: "colour", bounds: .multiplicative(low: 0.5, high: 1.5))])
+        #expect(throws: (any Error).self) { try A2C(c) }
+    }
+
     @Test func a2cRunsContinuousActionsWithAdam() throws {
         var c = try A2CConfiguration.preset("Pendulum-v1")
         c.totalSteps = 640
