@@ -15,7 +15,7 @@ struct Compare: ParsableCommand {
     @Option(help: "Algorithms, comma separated (continuous: ppo, sac, td3, a2c, reinforce; discrete: ppo, a2c, dqn, reinforce).") var algos = "ppo,sac,td3,a2c"
     @Option(help: "Seeds per algorithm (1…N).") var seeds = 3
     @Option(help: "Environment steps per run (default: each algorithm's preset).") var steps: Int?
-    @Option(help: "Return counted as solved for the steps/time-to-threshold columns (default: the environment's reward threshold).") var threshold: Double?
+    @Option(parsing: .unconditional, help: "Return counted as solved for the steps/time-to-threshold columns (default: the environment's reward threshold).") var threshold: Double?
     @Option(help: "Deterministic evaluation episodes per run.") var evalEpisodes = 10
     @Option(help: "Output directory.") var out: String?
 

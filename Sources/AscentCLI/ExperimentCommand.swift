@@ -32,7 +32,7 @@ struct RandomizationExperiment: ParsableCommand {
     @Option(help: "The two parameters of the test grid (default: the environment's first two).") var grid: String?
     @Option(help: "Multiplicative factors of the test grid.") var factors = "0.5,0.75,1,1.25,1.5,2"
     @Option(help: "Deterministic episodes per grid cell.") var episodes = 5
-    @Option(help: "Return counted as solved for the steps-to-threshold column (default: the environment's reward threshold).") var threshold: Double?
+    @Option(parsing: .unconditional, help: "Return counted as solved for the steps-to-threshold column (default: the environment's reward threshold).") var threshold: Double?
     @Option(help: "Output directory.") var out: String?
 
     func validate() throws {

@@ -57,7 +57,8 @@ public struct RandomizationReport {
             body += Heatmap(title: "trained with \(label(level))", rowLabel: p, columnLabel: q, rowTicks: ticks, columnTicks: ticks,
                             values: level.grid.returns, range: range, highlight: nominalIndex.map { ($0, $0) }).svg()
         }
-        body += "</div><p class=\"muted\">Cells are mean evaluation returns; the outlined cell is nominal physics. Training ranges cover factors within 1 ± w.</p>"
+        body += "</div><p class=\"muted\">Cells are mean returns of \(first.episodes) deterministic episodes per seed, averaged over seeds; the outlined cell is nominal physics "
+        body += "(it differs from the table's final evaluation, which uses other episodes, by sampling noise). Training ranges cover factors within 1 ± w.</p>"
 
         if let nominalIndex {
             body += "<h3>Return as one parameter moves from nominal (the other at nominal)</h3><div class=\"row\">"

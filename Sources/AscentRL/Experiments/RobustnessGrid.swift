@@ -8,6 +8,8 @@ public struct RobustnessGrid: Codable, Sendable, Equatable {
     public let parameters: [String]
     public let nominal: [Double]
     public let factors: [Double]
+    /// Deterministic episodes averaged per cell.
+    public let episodes: Int
     /// returns[i][j]: mean return with parameters[0] = nominal[0]·factors[i], parameters[1] = nominal[1]·factors[j].
     public var returns: [[Double]]
 
@@ -37,7 +39,7 @@ public struct RobustnessGrid: Codable, Sendable, Equatable {
                 return r.reduce(0, +) / Double(r.count)
             }
         }
-        return RobustnessGrid(parameters: parameters, nominal: nominal, factors: factors, returns: returns)
+        return RobustnessGrid(parameters: parameters, nominal: nominal, factors: factors, episodes: episodes, returns: returns)
     }
 
     /// Cell-wise mean of several grids over the same cells (several seeds).
