@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "AscentEnvironments", targets: ["AscentEnvironments"]),
         .library(name: "AscentRL", targets: ["AscentRL"]),
         .library(name: "AscentReport", targets: ["AscentReport"]),
+        .library(name: "AscentRLHF", targets: ["AscentRLHF"]),
         .executable(name: "ascent", targets: ["AscentCLI"]),
     ],
     traits: [
@@ -45,6 +46,8 @@ let package = Package(
         .target(name: "AscentEnvironments", dependencies: ["AscentRandom"]),
         // Distributions, policies, buffers and algorithms: builds on both foundations.
         .target(name: "AscentRL", dependencies: ["AscentTensor", "AscentEnvironments"]),
+        // Language models for RLHF: tokenizer, GPT-2 transformer, reward model, PPO/GRPO/DPO.
+        .target(name: "AscentRLHF", dependencies: ["AscentTensor", "AscentRL"]),
         // Self-contained HTML reports: learning curves, debugging signals, the policy acting.
         .target(name: "AscentReport", dependencies: ["AscentRL"]),
         .executableTarget(
@@ -60,6 +63,7 @@ let package = Package(
         .testTarget(name: "AscentTensorTests", dependencies: ["AscentTensor", "AscentRandom"]),
         .testTarget(name: "AscentRLTests", dependencies: ["AscentRL"]),
         .testTarget(name: "AscentReportTests", dependencies: ["AscentReport"]),
+        .testTarget(name: "AscentRLHFTests", dependencies: ["AscentRLHF"]),
         .testTarget(name: "AscentEnvironmentsTests", dependencies: ["AscentEnvironments"],
                     resources: [.copy("Fixtures")]),
     ],

@@ -1,0 +1,131 @@
+import Foundation
+
+/// GPT-2's byte-level byte-pair encoding: text is pre-tokenised (``PreTokenizer``), each
+/// piece starts as its UTF-8 bytes (256 base tokens, so any input is encodable), and learned
+/// merges join adjacent tokens, lowest rank first. `decode(encode(x)) == x` for any bytes.
+///
+/// Train one on a corpus with ``train(corpus:vocabularySize:)``, or load GPT-2's own
+/// `vocab.json` and `merges.txt` with ``init(vocabularyJSON:merges:)``; ``vocabularyJSON()``
+/// and ``mergesText()`` write the same formats back.
+public struct ByteLevelBPE: Sendable, Equatable {
+    /// Token id → its bytes.
+    public let tokens: [[UInt8]]
+    /// Merges in rank order: the two token ids joined, and the id of the result.
+    public let merges: [(left: Int, right: Int, result: Int)]
+    /// The end-of-text token, if the vocabulary has `<|endoftext|>`.
+    public let endOfText: Int?
+    private let ranks: [Pair: Int]
+    private let ids: [[UInt8]: Int]
+
+    struct Pair: Hashable, Sendable { let left: Int, right: Int }
+
+    public static func == (a: ByteLevelBPE, b: ByteLevelBPE) -> Bool {
+        a.tokens == b.tokens && a.merges.elementsEqual(b.merges) { $0 == $1 }
+    }
+
+    public var vocabularySize: Int { tokens.count }
+
+    init(tokens: [[UInt8]], merges: [(left: Int, right: Int, result: Int)]) {
+        self.tokens = tokens
+        self.merges = merges
+        var ranks: [Pair: Int] = [:]
+        for (rank, merge) in merges.enumerated() where ranks[Pair(left: merge.left, right: merge.right)] == nil {
+            ranks[Pair(left: merge.left, right: merge.right)] = rank
+        }
+        self.ranks = ranks
+        var ids: [[UInt8]: Int] = [:]
+        for (id, bytes) in tokens.enumerated() where ids[bytes] == nil { ids[bytes] = id }
+        self.ids = ids
+        endOfText = tokens.lastIndex(of: Array("<|endoftext|>".utf8))
+    }
+
+    // MARK: Training
+
+    /// Learns merges on `corpus` until the vocabulary has `vocabularySize` tokens (256 bytes,
+    /// the merges, and `<|endoftext|>` last). Ties between equally frequent pairs go to the
+    /// pair of smallest ids, so training is deterministic.
+    public static func train(corpus: [String], vocabularySize: Int) throws -> ByteLevelBPE {
+        guard vocabularySize >= 257 else {
+            throw RLHFError.invalidTokenizer("vocabularySize must be at least 257 (256 bytes and <|endoftext|>), got \(vocabularySize)")
+        }
+        guard corpus.contains(where: { !$0.isEmpty }) else { throw RLHFError.invalidInput("the tokenizer corpus is empty") }
+        var wordCounts: [[Int]: Int] = [:]
+        for text in corpus {
+            let bytes = Array(text.utf8)
+            for piece in PreTokenizer.pieces(of: bytes) { wordCounts[bytes[piece].map(Int.init), default: 0] += 1 }
+        }
+        var words = wordCounts.map { (symbols: $0.key, count: $0.value) }.sorted { $0.symbols.lexicographicallyPrecedes($1.symbols) }
+        var tokens = (0..<256).map { [UInt8($0)] }
+        var merges: [(left: Int, right: Int, result: Int)] = []
+        while tokens.count < vocabularySize - 1 {
+            var pairCounts: [Pair: Int] = [:]
+            for word in words where word.symbols.count > 1 {
+                for k in 0..<(word.symbols.count - 1) { pairCounts[Pair(left: word.symbols[k], right: word.symbols[k + 1]), default: 0] += word.count }
+            }
+            guard let best = pairCounts.max(by: { a, b in
+                a.value != b.value ? a.value < b.value : (a.key.left, a.key.right) > (b.key.left, b.key.right)
+            }), best.value > 1 else { break }  // nothing left worth merging
+            let id = tokens.count
+            tokens.append(tokens[best.key.left] + tokens[best.key.right])
+            merges.append((best.key.left, best.key.right, id))
+            for w in words.indices { words[w].symbols = merge(words[w].symbols, best.key, into: id) }
+        }
+        tokens.append(Array("<|endoftext|>".utf8))
+        return ByteLevelBPE(tokens: tokens, merges: merges)
+    }
+
+    private static func merge(_ symbols: [Int], _ pair: Pair, into id: Int) -> [Int] {
+        guard symbols.count > 1 else { return symbols }
+        var result: [Int] = []
+        result.reserveCapacity(symbols.count)
+        var k = 0
+        while k < symbols.count {
+            if k + 1 < symbols.count && symbols[k] == pair.left && symbols[k + 1] == pair.right {
+                result.append(id)
+                k += 2
+            } else {
+                result.append(symbols[k])
+                k += 1
+            }
+        }
+        return result
+    }
+
+    // MARK: Encoding
+
+    public func encode(_ text: String) -> [Int] { encode(bytes: Array(text.utf8)) }
+
+    /// Token ids for any bytes (valid UTF-8 or not). Special tokens are never produced from
+    /// text: `<|endoftext|>` written in the input is encoded as ordinary bytes.
+    public func encode(bytes: [UInt8]) -> [Int] {
+        var result: [Int] = []
+        for piece in PreTokenizer.pieces(of: bytes) {
+            var symbols = bytes[piece].map { ids[[$0]] ?? Int($0) }
+            while symbols.count > 1 {
+                var best: (rank: Int, index: Int)?
+                for k in 0..<(symbols.count - 1) {
+                    if let rank = ranks[Pair(left: symbols[k], right: symbols[k + 1])], rank < (best?.rank ?? .max) { best = (rank, k) }
+                }
+                guard let best else { break }
+                symbols = Self.merge(symbols, Pair(left: merges[best.rank].left, right: merges[best.rank].right), into: merges[best.rank].result)
+            }
+            result += symbols
+        }
+        return result
+    }
+
+    /// The bytes of `ids`; an id outside the vocabulary is an error naming it.
+    public func decode(_ ids: [Int]) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        for id in ids {
+            guard tokens.indices.contains(id) else {
+                throw RLHFError.invalidInput("token id \(id) is outside the vocabulary (0..<\(tokens.count))")
+            }
+            bytes += tokens[id]
+        }
+        return bytes
+    }
+
+    /// `decode` as text, with invalid UTF-8 replaced by U+FFFD.
+    public func decodeText(_ ids: [Int]) throws -> String { String(decoding: try decode(ids), as: UTF8.self) }
+}
