@@ -76,17 +76,18 @@ public struct A2CConfiguration: AlgorithmConfiguration {
             // RL Zoo: 8 environments, 500k steps, SB3 defaults otherwise.
             c.totalSteps = 500_000
         case "Pendulum-v1":
-            // RL Zoo: 8 envs × 8 steps, λ 0.9, γ 0.9, lr 7e-4 annealed, normalised observations and rewards,
-            // log-std −2 (its gSDE omitted), 2M steps.
-            c.totalSteps = 1_000_000
-            c.rolloutSteps = 8
-            c.gaeLambda = 0.9
-            c.gamma = 0.9
+            // RL Zoo's A2C relies on gSDE here; without it, its settings (8 × 8 steps, γ 0.9) stay
+            // near −1000 after 1M steps. Tuned here: 8 × 16 steps, γ and λ 0.95, normalised
+            // observations, rewards and advantages, log-std −1, lr 7e-4 annealed, 2M steps.
+            c.totalSteps = 2_000_000
+            c.rolloutSteps = 16
+            c.gaeLambda = 0.95
+            c.gamma = 0.95
             c.annealLearningRate = true
             c.normalizeObservations = true
             c.normalizeRewards = true
-            c.initialLogStd = -2
-            c.maxGradientNorm = 0.5
+            c.normalizeAdvantages = true
+            c.initialLogStd = -1
         default:
             throw RLError.invalidHyperparameter(name: "preset", value: name, expected: "one of \(presetNames.joined(separator: ", "))")
         }
