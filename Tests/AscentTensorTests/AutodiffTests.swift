@@ -3,6 +3,22 @@ import Testing
 
 @Suite("Autodiff mechanics")
 struct AutodiffTests {
+    /// Backward closures read their op's output (√x's derivative is 0.5 / y). The consumer's
+    /// node runs first and drops the intermediate tensor; the output's storage must outlive
+    /// that. Large enough that freed memory is returned to the system (it crashed before).
+    @Test func backwardReadsOutputsOfDroppedIntermediates() {
+        let n = 1 << 21
+        let x = Tensor(shape: [n], (0..<n).map { Float($0 % 97 + 1) }).requiringGradient()
+        var loss = (x.sqrt() * 3).sum()
+        loss = loss + (x * x / (x + 1)).sum()  // zipped ops reading their output too
+        loss.backward()
+        let g = x.gradient!.scalars, v = x.scalars
+        for i in stride(from: 0, to: n, by: 4099) {
+            let expected = 1.5 / v[i].squareRoot() + (v[i] * v[i] + 2 * v[i]) / ((v[i] + 1) * (v[i] + 1))
+            #expect(abs(g[i] - expected) < 1e-4 * max(1, abs(expected)))
+        }
+    }
+
     @Test func gradientsAccumulateAcrossBackwardCallsUntilCleared() {
         let p = Parameter(Tensor([1, 2, 3]))
         (p.value * 2).sum().backward()

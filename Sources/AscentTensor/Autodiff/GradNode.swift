@@ -13,6 +13,10 @@ final class GradNode: @unchecked Sendable {
     private(set) var inputs: [GradNode]
     /// Accumulates into `inputs`' gradients from this node's gradient.
     private(set) var backward: ((TensorStorage) -> Void)?
+    /// The forward result's storage, kept while the node can still run `backward`: backward
+    /// closures read the output through raw pointers (y = tanh x, √x, ...), and the tensor
+    /// that owned it may be gone by then (an intermediate nobody holds).
+    private var output: TensorStorage?
 
     init(leafCount: Int) {
         count = leafCount
@@ -20,9 +24,10 @@ final class GradNode: @unchecked Sendable {
         backward = nil
     }
 
-    init(count: Int, inputs: [GradNode], backward: @escaping (TensorStorage) -> Void) {
+    init(count: Int, inputs: [GradNode], output: TensorStorage, backward: @escaping (TensorStorage) -> Void) {
         self.count = count
         self.inputs = inputs
+        self.output = output
         self.backward = backward
     }
 
@@ -57,5 +62,6 @@ final class GradNode: @unchecked Sendable {
         backward = nil
         inputs = []
         grad = nil
+        output = nil
     }
 }

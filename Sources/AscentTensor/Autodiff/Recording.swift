@@ -15,7 +15,7 @@ extension Tensor {
         for input in inputs() { if let node = input.node { nodes.append(node) } }
         guard !nodes.isEmpty else { return Tensor(shape: shape, storage: storage) }
         return Tensor(shape: shape, storage: storage,
-                      node: GradNode(count: storage.count, inputs: nodes, backward: backward))
+                      node: GradNode(count: storage.count, inputs: nodes, output: storage, backward: backward))
     }
 
     /// Calls `body` with this tensor's gradient buffer if it requires a gradient.
