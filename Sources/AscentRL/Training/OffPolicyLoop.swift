@@ -95,8 +95,7 @@ final class OffPolicyLoop {
 /// What an off-policy algorithm supplies; the shared loop (``OffPolicyLearner/train(untilStep:callback:)``)
 /// does the rest: random actions until `learningStarts`, then policy actions, replay, and
 /// `gradientSteps` updates every `trainFrequency` steps.
-protocol OffPolicyLearner: ConfigurableRun where Metrics == OffPolicyMetrics {
-    associatedtype Configuration: OffPolicyConfiguration
+protocol OffPolicyLearner: ConfigurableRun where Metrics == OffPolicyMetrics, Configuration: OffPolicyConfiguration {
     var configuration: Configuration { get set }
     var loop: OffPolicyLoop { get }
     /// The action for one raw observation at evaluation: the policy's mean or greedy action when

@@ -51,10 +51,10 @@ public protocol ConfigurableRun: TrainingRun {
 
 /// Every algorithm the run directories know, by name.
 public enum TrainingAlgorithms {
-    public static let all: [String: any ConfigurableRun.Type] = [
-        PPO.algorithm: PPO.self, SAC.algorithm: SAC.self, TD3.algorithm: TD3.self, DQN.algorithm: DQN.self,
-        A2C.algorithm: A2C.self, REINFORCE.algorithm: REINFORCE.self,
-    ]
+    public static var all: [String: any ConfigurableRun.Type] {
+        [PPO.algorithm: PPO.self, SAC.algorithm: SAC.self, TD3.algorithm: TD3.self, DQN.algorithm: DQN.self,
+         A2C.algorithm: A2C.self, REINFORCE.algorithm: REINFORCE.self]
+    }
 
     /// The algorithm called `name`, or an error listing the known ones.
     public static func named(_ name: String) throws -> any ConfigurableRun.Type {
