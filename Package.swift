@@ -49,7 +49,7 @@ let package = Package(
         // Language models for RLHF: tokenizer, GPT-2 transformer, reward model, PPO/GRPO/DPO.
         .target(name: "AscentRLHF", dependencies: ["AscentTensor", "AscentRL"]),
         // Self-contained HTML reports: learning curves, debugging signals, the policy acting.
-        .target(name: "AscentReport", dependencies: ["AscentRL"]),
+        .target(name: "AscentReport", dependencies: ["AscentRL", "AscentRLHF"]),
         .executableTarget(
             name: "AscentCLI",
             dependencies: [
@@ -57,6 +57,7 @@ let package = Package(
                 "AscentEnvironments",
                 "AscentRL",
                 "AscentReport",
+                "AscentRLHF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

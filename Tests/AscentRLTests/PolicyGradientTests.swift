@@ -94,7 +94,7 @@ struct AlgorithmLearningTests {
 
     @Test func td3ImprovesOnPendulum() throws {
         var c = try TD3Configuration.preset("Pendulum-v1")
-        c.totalSteps = 5_000
+        c.totalSteps = 8_000
         c.learningStarts = 1_000
         c.hiddenSizes = [64, 64]
         #expect(try meanReturn(try TD3(c)) > -800)

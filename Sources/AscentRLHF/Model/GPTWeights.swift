@@ -65,3 +65,25 @@ extension GPT {
         }
     }
 }
+
+extension GPT {
+    /// A model built from a Hugging Face GPT-2 file's own shape: `n_embd`, `n_layer`, `n_head`,
+    /// `n_positions` and `vocab_size` from its metadata (as ``huggingFaceCheckpoint()`` writes)
+    /// or, failing that, from the tensor shapes.
+    public convenience init(huggingFace file: SafeTensors) throws {
+        func tensorsNamed(_ name: String) -> Tensor? { file.tensors[name] ?? file.tensors["transformer." + name] }
+        guard let wte = tensorsNamed("wte.weight"), let wpe = tensorsNamed("wpe.weight"), wte.rank == 2, wpe.rank == 2 else {
+            throw RLHFError.invalidWeights("not GPT-2 weights: 'wte.weight' and 'wpe.weight' (2-D) are required")
+        }
+        let layers = file.metadata["n_layer"].flatMap(Int.init)
+            ?? Set(file.tensors.keys.compactMap { $0.split(separator: ".").drop { $0 != "h" }.dropFirst().first.flatMap { Int($0) } }).count
+        guard let heads = file.metadata["n_head"].flatMap(Int.init) else {
+            throw RLHFError.invalidWeights("the file's metadata lacks 'n_head' (the head count cannot be read from tensor shapes); add it")
+        }
+        let configuration = GPTConfiguration(vocabularySize: wte.shape[0], contextLength: wpe.shape[0], embeddingSize: wte.shape[1],
+                                             layers: layers, heads: heads)
+        var generator = RandomGenerator(seed: 0, stream: "gpt-load")
+        try self.init(configuration, generator: &generator)
+        try load(huggingFace: file)
+    }
+}

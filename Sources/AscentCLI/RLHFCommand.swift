@@ -1,0 +1,201 @@
+import ArgumentParser
+import AscentReport
+import AscentRLHF
+import AscentTensor
+import Foundation
+
+struct RLHF: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rlhf",
+        abstract: "Language-model RLHF on the shipped review task: pre-training, fine-tuning, reward model, PPO, GRPO, DPO.",
+        discussion: "`ascent rlhf demo` runs everything. The stage commands share a directory: each loads what earlier stages saved there and adds its own output (docs/rlhf.md).",
+        subcommands: [RLHFDemo.self, RLHFStage<Pretrain>.self, RLHFStage<SFT>.self, RLHFStage<Preferences>.self, RLHFStage<Reward>.self,
+                      RLHFStage<PPOStage>.self, RLHFStage<GRPOStage>.self, RLHFStage<DPOStage>.self, RLHFGenerate.self]
+    )
+}
+
+/// Options every RLHF command takes.
+struct RLHFOptions: ParsableArguments {
+    @Option(help: "Directory for the tokenizer, models, preference data and reports.") var dir = "runs/rlhf"
+    @Option(help: "What the judge prefers: positive, negative or length.") var judge = "positive"
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Flag(help: "A seconds-long miniature of the pipeline (as CI runs it).") var quick = false
+
+    func settings() throws -> RLHFSettings {
+        var s = quick ? RLHFSettings.miniature : RLHFSettings()
+        guard let criterion = Judge.Criterion(rawValue: judge) else {
+            throw ValidationError("--judge must be one of \(Judge.Criterion.allCases.map(\.rawValue).joined(separator: ", ")), got '\(judge)'")
+        }
+        s.judge.criterion = criterion
+        s.seed = seed
+        return s
+    }
+
+    func pipeline() throws -> RLHFPipeline {
+        let pipeline = try cliErrors { try RLHFPipeline(try settings()) }
+        pipeline.log = { print($0) }
+        return pipeline
+    }
+
+    var url: URL { URL(fileURLWithPath: dir) }
+}
+
+/// Prints a PPO/GRPO round.
+func printRound(_ label: String, _ m: LanguagePPOMetrics, every: Int) {
+    guard m.iteration % every == 0 || m.iteration == 1 else { return }
+    print(String(format: "%@ round %d: reward-model score %.2f, judge %.2f, KL %.2f (k3 %.2f), length %.1f, entropy %.2f, clip %.2f, %.0f tokens/s generating",
+                 label, m.iteration, m.rewardScore, m.judgeScore, m.kl, m.klK3, m.responseLength, m.entropy, m.clipFraction, m.generationTokensPerSecond))
+}
+
+struct RLHFDemo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "The whole pipeline, then PPO twice — with the KL penalty and without — and a report showing the reward hacking.")
+
+    @OptionGroup var options: RLHFOptions
+    @Option(help: "β of the penalized run.") var beta: Float = 0.5
+
+    func run() throws {
+        let pipeline = try options.pipeline()
+        try cliErrors { try pipeline.prepare() }
+        try cliErrors { try pipeline.save(to: options.url) }
+        var runs: [RLHFReport.Run] = []
+        for beta in [beta, 0] {
+            let label = beta > 0 ? "PPO, β = \(beta)" : "PPO, β = 0 (no KL penalty)"
+            let ppo = try cliErrors { try pipeline.runPPO(beta: beta) { printRound(label, $0, every: 10) } }
+            runs.append(.init(label: label, history: ppo.history))
+            try cliErrors {
+                try ppo.setup.policy.model.huggingFaceCheckpoint().write(to: options.url.appendingPathComponent(beta > 0 ? "ppo.safetensors" : "ppo-no-kl.safetensors"))
+            }
+        }
+        let report = RLHFReport(pipeline: pipeline, runs: runs)
+        try cliErrors {
+            try AtomicFile.write(Data(report.html().utf8), to: options.url.appendingPathComponent("report.html"))
+            try writeJSON(runs.map { ["label": $0.label] }, to: options.url.appendingPathComponent("runs.json"))
+            try writeJSON(runs.map(\.history), to: options.url.appendingPathComponent("metrics.json"))
+        }
+        for run in runs {
+            guard let first = run.history.first, let last = run.history.last else { continue }
+            print(String(format: "%@: judge %.2f → %.2f, reward-model score %.2f → %.2f, final KL %.1f", run.label, first.judgeScore, last.judgeScore,
+                         first.rewardScore, last.rewardScore, last.kl))
+        }
+        print("report: \(options.url.appendingPathComponent("report.html").path)")
+    }
+}
+
+/// One pipeline stage as a subcommand name and its help line.
+protocol RLHFStageName { static var name: String { get }; static var abstract: String { get } }
+enum Pretrain: RLHFStageName { static let name = "pretrain", abstract = "Generate the corpus, train the tokenizer and pre-train the base model." }
+enum SFT: RLHFStageName { static let name = "sft", abstract = "Supervised fine-tuning of the base model on demonstrations." }
+enum Preferences: RLHFStageName { static let name = "preferences", abstract = "Sample response pairs from the fine-tuned model and let the judge label them." }
+enum Reward: RLHFStageName { static let name = "reward", abstract = "Train the Bradley-Terry reward model and report its held-out accuracy." }
+enum PPOStage: RLHFStageName { static let name = "ppo", abstract = "PPO against the reward model with a KL penalty to the fine-tuned model." }
+enum GRPOStage: RLHFStageName { static let name = "grpo", abstract = "Group Relative Policy Optimization (no critic)." }
+enum DPOStage: RLHFStageName { static let name = "dpo", abstract = "Direct Preference Optimization straight from the preference pairs." }
+
+/// `ascent rlhf <stage>`: loads what earlier stages saved in --dir, runs this one, saves.
+struct RLHFStage<Stage: RLHFStageName>: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: Stage.name, abstract: Stage.abstract,
+                             discussion: "Needs the earlier stages' output in --dir (pretrain → sft → preferences → reward → ppo/grpo; dpo needs sft and preferences).")
+    }
+
+    @OptionGroup var options: RLHFOptions
+    @Option(help: "KL coefficient β for ppo, grpo and dpo (default: each method's own).") var beta: Float?
+    @Option(help: "Rounds (ppo, grpo) or epochs (dpo).") var iterations: Int?
+
+    init() {}
+
+    func run() throws {
+        let stage = Stage.name
+        let pipeline = try options.pipeline()
+        try cliErrors { try pipeline.load(from: options.url) }
+        let url = options.url
+        try cliErrors {
+            switch stage {
+            case "pretrain": try pipeline.pretrain()
+            case "sft": try pipeline.fineTune()
+            case "preferences": try pipeline.collectPreferences()
+            case "reward": try pipeline.trainRewardModel()
+            case "ppo":
+                var c = pipeline.settings.ppo
+                if let beta { c.klCoefficient = beta }
+                if let iterations { c.iterations = iterations }
+                let ppo = try LanguagePPO(try pipeline.optimizationSetup(seed: options.seed), configuration: c)
+                try ppo.train { printRound("PPO", $0, every: 10); return true }
+                try ppo.setup.policy.model.huggingFaceCheckpoint().write(to: url.appendingPathComponent("ppo.safetensors"))
+                try writeJSON(ppo.history, to: url.appendingPathComponent("ppo-metrics.json"))
+            case "grpo":
+                var c = GRPOConfiguration()
+                c.seed = options.seed
+                if let beta { c.klCoefficient = beta }
+                if let iterations { c.iterations = iterations }
+                let grpo = try GRPO(try pipeline.optimizationSetup(seed: options.seed), configuration: c)
+                try grpo.train { printRound("GRPO", $0, every: 10); return true }
+                try grpo.setup.policy.model.huggingFaceCheckpoint().write(to: url.appendingPathComponent("grpo.safetensors"))
+                try writeJSON(grpo.history, to: url.appendingPathComponent("grpo-metrics.json"))
+            case "dpo":
+                guard let supervised = pipeline.supervised, let tokenizer = pipeline.tokenizer, !pipeline.trainingPairs.isEmpty else {
+                    throw CLIError("dpo needs sft.safetensors and preferences.jsonl in \(url.path); run the earlier stages first")
+                }
+                var c = DPOConfiguration()
+                c.seed = options.seed
+                if let beta { c.beta = beta }
+                if let iterations { c.epochs = iterations }
+                var generator = RandomGenerator(seed: options.seed, stream: "dpo-init")
+                let policy = try GPT(supervised.configuration, generator: &generator)
+                policy.copyParameters(from: supervised)
+                try policy.trainDPO(on: pipeline.trainingPairs, reference: supervised, tokenizer: tokenizer, settings: c) { m in
+                    print(String(format: "DPO epoch %d: loss %.3f, implicit-reward accuracy %.1f %%, margin %.2f", m.epoch, m.loss, m.accuracy * 100, m.margin))
+                }
+                try policy.huggingFaceCheckpoint().write(to: url.appendingPathComponent("dpo.safetensors"))
+                var judgeScores: [Double] = []
+                for prompt in ReviewTask.prompts {
+                    let out = try policy.generate(prompts: [tokenizer.encode(prompt)], maxNewTokens: pipeline.settings.maxNewTokens,
+                                                  stopToken: tokenizer.endOfText, generator: &generator)
+                    judgeScores.append(pipeline.settings.judge.score(try tokenizer.decodeText(out[0].filter { $0 != tokenizer.endOfText })))
+                }
+                print(String(format: "DPO policy: mean judge score %.2f over one sample per prompt", judgeScores.reduce(0, +) / Double(judgeScores.count)))
+            default:
+                throw ValidationError("unknown stage '\(stage)'; valid: pretrain, sft, preferences, reward, ppo, grpo, dpo")
+            }
+            try pipeline.save(to: url)
+        }
+        print("saved in \(url.path)")
+    }
+}
+
+struct RLHFGenerate: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "generate", abstract: "Sample from a model in an RLHF directory.")
+
+    @Option(help: "Directory of an RLHF run.") var dir = "runs/rlhf"
+    @Option(help: "Model file in the directory: base, sft, ppo, ppo-no-kl, grpo, dpo.") var model = "sft"
+    @Option(help: "Prompt text.") var prompt = "review of the phone:"
+    @Option(help: "Samples to draw.") var count = 3
+    @Option(help: "New tokens at most.") var maxNewTokens = 24
+    @Option(help: "Sampling temperature (0: greedy).") var temperature: Float = 1
+    @Option(help: "Keep the k most likely tokens.") var topK: Int?
+    @Option(help: "Keep the most likely tokens up to probability p.") var topP: Float?
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+
+    func run() throws {
+        let url = URL(fileURLWithPath: dir)
+        let tokenizer = try cliErrors {
+            try ByteLevelBPE(vocabularyJSON: Data(contentsOf: url.appendingPathComponent("tokenizer/vocab.json")),
+                             merges: String(decoding: Data(contentsOf: url.appendingPathComponent("tokenizer/merges.txt")), as: UTF8.self))
+        }
+        let gpt = try cliErrors { try GPT(huggingFace: try SafeTensors.read(from: url.appendingPathComponent("\(model).safetensors"))) }
+        guard gpt.configuration.vocabularySize == tokenizer.vocabularySize else {
+            throw CLIError("\(model).safetensors has a \(gpt.configuration.vocabularySize)-token vocabulary, the tokenizer \(tokenizer.vocabularySize)")
+        }
+        var generator = RandomGenerator(seed: seed, stream: "generate")
+        let start = Date()
+        let outputs = try cliErrors {
+            try gpt.generate(prompts: Array(repeating: tokenizer.encode(prompt), count: count), maxNewTokens: maxNewTokens,
+                             sampling: SamplingSettings(temperature: temperature, topK: topK, topP: topP), stopToken: tokenizer.endOfText, generator: &generator)
+        }
+        for output in outputs { print(prompt + (try cliErrors { try tokenizer.decodeText(output.filter { $0 != tokenizer.endOfText }) })) }
+        let tokens = outputs.map(\.count).reduce(0, +)
+        print(String(format: "%d tokens in %.3f s (%.0f tokens/s)", tokens, Date().timeIntervalSince(start), Double(tokens) / Date().timeIntervalSince(start)))
+    }
+}

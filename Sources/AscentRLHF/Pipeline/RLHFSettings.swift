@@ -1,0 +1,76 @@
+/// Every setting of the shipped RLHF pipeline, from corpus to PPO.
+public struct RLHFSettings: Codable, Sendable, Equatable {
+    public var seed: UInt64 = 1
+    /// Reviews in the pre-training corpus and supervised demonstrations.
+    public var corpusSize = 4_000
+    public var demonstrations = 2_000
+    public var vocabularySize = 400
+    public var model = GPTConfiguration(vocabularySize: 400, contextLength: 64, embeddingSize: 64, layers: 2, heads: 4)
+    public var pretraining: LanguageModelTraining = {
+        var t = LanguageModelTraining()
+        t.steps = 300
+        return t
+    }()
+    public var supervised: LanguageModelTraining = {
+        var t = LanguageModelTraining()
+        t.steps = 150
+        t.learningRate = 1e-3
+        t.warmupSteps = 10
+        return t
+    }()
+    /// Sampled response pairs per prompt, labelled by the judge; `heldOut` of them evaluate the reward model.
+    public var pairsPerPrompt = 120
+    public var heldOutFraction = 0.2
+    public var reward: RewardTraining = {
+        var r = RewardTraining()
+        r.epochs = 5
+        return r
+    }()
+    /// β 0.5 keeps the policy within about 4 nats of the reference here; with 0.1 or the adaptive
+    /// controller it drifts into text only the reward model likes (docs/rlhf.md).
+    public var ppo: LanguagePPOConfiguration = {
+        var p = LanguagePPOConfiguration()
+        p.iterations = 100
+        p.klCoefficient = 0.5
+        return p
+    }()
+    public var judge = Judge()
+    public var maxNewTokens = 24
+
+    public init() {}
+
+    /// A seconds-long version for tests and CI: the same stages at toy sizes.
+    public static var miniature: RLHFSettings {
+        var s = RLHFSettings()
+        s.corpusSize = 600
+        s.demonstrations = 300
+        s.vocabularySize = 320
+        s.model = GPTConfiguration(vocabularySize: 320, contextLength: 48, embeddingSize: 32, layers: 1, heads: 2)
+        s.pretraining.steps = 250
+        s.pretraining.batchSize = 16
+        s.supervised.steps = 80
+        s.supervised.batchSize = 16
+        s.pairsPerPrompt = 8
+        s.reward.epochs = 4
+        s.reward.batchSize = 16
+        s.ppo.iterations = 4
+        s.ppo.batchSize = 16
+        s.ppo.minibatchSize = 8
+        s.maxNewTokens = 16
+        s.ppo.maxNewTokens = 16
+        return s
+    }
+
+    public func validate() throws {
+        try model.validate()
+        guard model.vocabularySize == vocabularySize else {
+            throw RLHFError.invalidInput("model.vocabularySize (\(model.vocabularySize)) must equal vocabularySize (\(vocabularySize))")
+        }
+        guard corpusSize > 0, demonstrations > 0, pairsPerPrompt > 0, heldOutFraction >= 0, heldOutFraction < 1, maxNewTokens > 0 else {
+            throw RLHFError.invalidInput("corpusSize, demonstrations, pairsPerPrompt and maxNewTokens must be positive; heldOutFraction in [0, 1)")
+        }
+        try pretraining.validate()
+        try supervised.validate()
+        try ppo.validate()
+    }
+}

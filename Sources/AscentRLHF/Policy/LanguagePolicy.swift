@@ -1,0 +1,34 @@
+import AscentTensor
+
+/// The policy PPO optimises: a GPT whose hidden states also feed a scalar value head
+/// (the value of continuing from each position).
+public final class LanguagePolicy: Module {
+    public let model: GPT
+    public let valueHead: Linear
+
+    public init(initializedFrom source: GPT, generator: inout RandomGenerator) throws {
+        model = try GPT(source.configuration, generator: &generator)
+        model.copyParameters(from: source)
+        valueHead = Linear(inputSize: source.configuration.embeddingSize, outputSize: 1, initializer: .normal(standardDeviation: 0), generator: &generator)
+    }
+
+    /// Log-probabilities of the targets and values, both `[batch, time]`; plus the mean entropy
+    /// of the next-token distributions over the masked positions.
+    func evaluate(_ batch: TokenBatch) -> (logProbabilities: Tensor, values: Tensor, entropy: Tensor) {
+        let hidden = model.hiddenStates(batch.inputs)
+        let logits = model.logits(hidden)
+        let logSoftmax = logits.logSoftmax(alongAxis: -1)
+        let (rows, time) = (batch.inputs.shape[0], batch.inputs.shape[1])
+        let chosen = logSoftmax.gather(alongAxis: 2, indices: IntTensor(shape: [rows, time, 1], batch.targets.scalars)).reshaped([rows, time])
+        let entropy = -(logSoftmax.exp() * logSoftmax).sum(alongAxis: -1)
+        return (chosen, valueHead(hidden).reshaped([rows, time]), maskedMean(entropy, batch.mask))
+    }
+}
+
+/// Σ(x · mask) / Σ mask.
+func maskedMean(_ x: Tensor, _ mask: Tensor) -> Tensor { (x * mask).sum() / Swift.max(mask.sum().item, 1) }
+
+/// Log-probabilities `[batch, time]` of a batch's targets under a model, without gradients.
+func targetLogProbabilities(_ model: GPT, _ batch: TokenBatch) -> Tensor {
+    withoutGradients { model(batch.inputs).tokenLogProbabilities(batch.targets) }
+}

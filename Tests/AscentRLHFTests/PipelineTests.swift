@@ -1,0 +1,99 @@
+import AscentTensor
+import Foundation
+import Testing
+@testable import AscentRLHF
+
+@Suite("RLHF pieces")
+struct RLHFPieceTests {
+    @Test func bradleyTerryLossOnHandComputedValues() {
+        // −log σ(2 − 0.5) = log(1 + e^−1.5) = 0.201413; with margin 1: log(1 + e^−0.5) = 0.474077.
+        #expect(abs(bradleyTerryLoss(chosen: Tensor([2]), rejected: Tensor([0.5])).item - 0.201413) < 1e-5)
+        #expect(abs(bradleyTerryLoss(chosen: Tensor([2]), rejected: Tensor([0.5]), margin: 1).item - 0.474077) < 1e-5)
+        #expect(abs(bradleyTerryLoss(chosen: Tensor([0, 3]), rejected: Tensor([0, 3])).item - Float(log(2.0))) < 1e-6)
+        #expect(kendallTau([1, 2, 3, 4], [10, 20, 30, 40]) == 1 && kendallTau([1, 2, 3], [3, 2, 1]) == -1)
+        #expect(abs(kendallTau([1, 2, 3, 4], [1, 3, 2, 4]) - 4.0 / 6.0) < 1e-12)
+    }
+
+    @Test func judgeScoresSentimentRepetitionAndEndings() {
+        let judge = Judge()
+        #expect(judge.score("the fit is superb. the design is lovely.") == 2)
+        #expect(judge.score("the fit is superb. the design is awful.") == 0)
+        #expect(judge.score("great great great great.") == 0)  // +1 sentiment, −1 repetition
+        #expect(judge.score("the fit is superb") == 0)        // +1 sentiment, −1 unfinished
+        #expect(judge.prefers("the fit is superb.", over: "the fit is awful.") == true)
+        #expect(Judge(criterion: .negative).prefers("the fit is superb.", over: "the fit is awful.") == false)
+        #expect(Judge(criterion: .length, targetWords: 4).score("a b c d.") == 0)
+    }
+
+    @Test func preferenceFilesReportEveryBadRow() throws {
+        let good = #"{"prompt": "p", "chosen": "a", "rejected": "b"}"#
+        #expect(try PreferencePair.read(jsonLines: good + "\n\n" + good + "\n" + #"{"prompt": "p", "chosen": "", "rejected": "b"}"#).count == 3)
+        do {
+            _ = try PreferencePair.read(jsonLines: [good, "not json", good, #"{"prompt": "p", "chosen": ""}"#, #"{"prompt": "", "chosen": "a", "rejected": "b"}"#, #"{"prompt": "p", "chosen": "", "rejected": ""}"#].joined(separator: "\n"))
+            Issue.record("accepted malformed rows")
+        } catch {
+            #expect("\(error)".contains("line 2, line 4, line 5 (empty prompt), line 6 (chosen equals rejected)"))
+        }
+        #expect(throws: RLHFError.self) { try PreferencePair.read(jsonLines: "\n\n") }
+    }
+
+    @Test func mismatchedPiecesAreRefused() throws {
+        var generator = RandomGenerator(seed: 1)
+        let small = GPTConfiguration(vocabularySize: 300, contextLength: 16, embeddingSize: 16, layers: 1, heads: 2)
+        var other = small
+        other.layers = 2
+        let tokenizer = try ByteLevelBPE.train(corpus: ReviewTask.corpus(count: 50, seed: 1), vocabularySize: 300)
+        let model = try GPT(GPTConfiguration(vocabularySize: tokenizer.vocabularySize, contextLength: 16, embeddingSize: 16, layers: 1, heads: 2), generator: &generator)
+        let policy = try LanguagePolicy(initializedFrom: model, generator: &generator)
+        let reward = try RewardModel(initializedFrom: model, generator: &generator)
+        var wrongShape = model.configuration
+        wrongShape.layers = 2
+        let reference = try GPT(wrongShape, generator: &generator)
+        #expect(throws: RLHFError.self) {
+            try LanguageModelOptimization(policy: policy, reference: reference, rewardModel: reward, tokenizer: tokenizer, judge: Judge(), prompts: ["a"])
+        }
+        let otherTokenizer = try ByteLevelBPE.train(corpus: ReviewTask.corpus(count: 50, seed: 1), vocabularySize: 290)
+        if otherTokenizer.vocabularySize != tokenizer.vocabularySize {
+            #expect(throws: RLHFError.self) {
+                try LanguageModelOptimization(policy: policy, reference: model, rewardModel: reward, tokenizer: otherTokenizer, judge: Judge(), prompts: ["a"])
+            }
+        }
+        #expect(throws: RLHFError.self) { try GPT(GPTConfiguration(vocabularySize: 10, contextLength: 8, embeddingSize: 10, layers: 1, heads: 3), generator: &generator) }
+        #expect(throws: RLHFError.self) { try ByteLevelBPE.train(corpus: [], vocabularySize: 300) }
+        _ = (small, other)
+    }
+}
+
+/// The whole pipeline at toy size: the reward model must beat chance clearly on held-out
+/// pairs, and PPO must raise the reward-model score.
+@Suite("RLHF pipeline", .serialized)
+struct RLHFPipelineTests {
+    @Test func miniaturePipelineLearnsAndSavesItsPieces() throws {
+        var settings = RLHFSettings.miniature
+        settings.pairsPerPrompt = 24
+        settings.reward.epochs = 6
+        settings.ppo.iterations = 20
+        settings.ppo.learningRate = 1e-3
+        settings.ppo.klCoefficient = 0.1
+        let pipeline = try RLHFPipeline(settings)
+        try pipeline.prepare()
+        let evaluation = try #require(pipeline.rewardEvaluation)
+        #expect(evaluation.accuracy > 0.7, "held-out accuracy \(evaluation.accuracy)")
+        let ppo = try pipeline.runPPO(beta: 0.1)
+        // Each round scores 16 responses to random prompts, so compare five-round means.
+        let early = ppo.history.prefix(5).map(\.rewardScore).reduce(0, +) / 5
+        let late = ppo.history.suffix(5).map(\.rewardScore).reduce(0, +) / 5
+        #expect(late > early + 0.2, "reward-model score \(early) → \(late)")
+        #expect(ppo.history.allSatisfy { $0.kl.isFinite && $0.klK3 >= 0 })
+
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ascent-rlhf-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try pipeline.save(to: directory)
+        let reloaded = try RLHFPipeline(settings)
+        try reloaded.load(from: directory)
+        #expect(reloaded.tokenizer == pipeline.tokenizer)
+        #expect(reloaded.trainingPairs == pipeline.trainingPairs)
+        let sample = pipeline.tokenizer!.encode("review of the lamp: the fit is superb.")
+        #expect(reloaded.rewardModel!.scores(of: [sample]) == pipeline.rewardModel!.scores(of: [sample]))
+    }
+}
