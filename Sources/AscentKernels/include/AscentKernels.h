@@ -25,6 +25,10 @@ int ascent_kernels_force_isa(int isa);
 /// Human-readable name of a level.
 const char *ascent_kernels_isa_name(int isa);
 
+/// Keeps large freed blocks in the heap for reuse instead of returning them to the kernel
+/// (glibc only; elsewhere nothing).
+void ascent_tune_allocator(void);
+
 /// A task of ``ascent_parallel_for``: `index` runs from 0 to count − 1.
 typedef void (*ascent_task_fn)(void *context, long index);
 /// Runs fn(context, i) for every i < count on the calling thread and the kernel pool's
