@@ -20,6 +20,7 @@ struct RLHFOptions: ParsableArguments {
     @Option(help: "What the judge prefers: positive, negative or length.") var judge = "positive"
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Flag(help: "A seconds-long miniature of the pipeline (as CI runs it).") var quick = false
+    @Option(help: "Pre-train on this UTF-8 text file (one document per line) instead of the generated reviews.") var corpus: String?
 
     func settings() throws -> RLHFSettings {
         var s = quick ? RLHFSettings.miniature : RLHFSettings()
@@ -28,6 +29,10 @@ struct RLHFOptions: ParsableArguments {
         }
         s.judge.criterion = criterion
         s.seed = seed
+        if let corpus {
+            let data = try cliErrors { try Data(contentsOf: URL(fileURLWithPath: corpus)) }
+            s.corpus = try cliErrors { try Corpus.lines(of: data) }
+        }
         return s
     }
 

@@ -14,6 +14,25 @@ struct RLHFPieceTests {
         #expect(abs(kendallTau([1, 2, 3, 4], [1, 3, 2, 4]) - 4.0 / 6.0) < 1e-12)
     }
 
+    @Test func klEstimatorsOnHandComputedValues() {
+        // Two response tokens with log π − log π_ref = 0.5 and −0.2 (a padded position is ignored):
+        // k1 = 0.3; k3 = (e^−0.5 − 1 + 0.5) + (e^0.2 − 1 − 0.2) = 0.106531 + 0.021403.
+        let (k1, k3) = klEstimates(policy: [-1, -2, -9], reference: [-1.5, -1.8, 0], mask: [1, 1, 0], responses: 1)
+        #expect(abs(k1 - 0.3) < 1e-6 && abs(k3 - 0.127934) < 1e-5)
+        #expect(klEstimates(policy: [-1, -2], reference: [-1, -2], mask: [1, 1], responses: 2) == (0, 0))
+    }
+
+    @Test func userCorporaAreCheckedLineByLine() throws {
+        #expect(try Corpus.lines(of: Data("one\r\ntwo\n".utf8)) == ["one", "two"])
+        do {
+            _ = try Corpus.lines(of: Data("fine\n\nalso fine\n   \n".utf8) + Data([0xFF, 0xFE, 0x0A]) + Data("end".utf8))
+            Issue.record("accepted a broken corpus")
+        } catch {
+            #expect("\(error)".contains("empty lines 2, 4") && "\(error)".contains("not valid UTF-8: 5"))
+        }
+        #expect(throws: RLHFError.self) { try Corpus.lines(of: Data()) }
+    }
+
     @Test func judgeScoresSentimentRepetitionAndEndings() {
         let judge = Judge()
         #expect(judge.score("the fit is superb. the design is lovely.") == 2)

@@ -37,9 +37,9 @@ public final class RLHFPipeline {
 
     private var endOfText: Int { tokenizer?.endOfText ?? 0 }
 
-    /// Tokenizer and base model trained on the generated review corpus.
+    /// Tokenizer and base model trained on the generated review corpus (or the user's).
     public func pretrain() throws {
-        let corpus = ReviewTask.corpus(count: settings.corpusSize, seed: settings.seed)
+        let corpus = settings.corpus ?? ReviewTask.corpus(count: settings.corpusSize, seed: settings.seed)
         let tokenizer = try timed("tokenizer") { try ByteLevelBPE.train(corpus: corpus, vocabularySize: settings.vocabularySize) }
         guard tokenizer.vocabularySize == settings.model.vocabularySize else {
             throw RLHFError.invalidTokenizer("the corpus yields only \(tokenizer.vocabularySize) tokens; set vocabularySize and model.vocabularySize to it")

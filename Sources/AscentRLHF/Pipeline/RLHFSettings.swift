@@ -1,8 +1,10 @@
 /// Every setting of the shipped RLHF pipeline, from corpus to PPO.
 public struct RLHFSettings: Codable, Sendable, Equatable {
     public var seed: UInt64 = 1
-    /// Reviews in the pre-training corpus and supervised demonstrations.
+    /// Reviews in the generated pre-training corpus and supervised demonstrations.
     public var corpusSize = 4_000
+    /// Pre-train on these documents (one per line of a user's file) instead of the generated reviews.
+    public var corpus: [String]? = nil
     public var demonstrations = 2_000
     public var vocabularySize = 400
     public var model = GPTConfiguration(vocabularySize: 400, contextLength: 64, embeddingSize: 64, layers: 2, heads: 4)

@@ -94,13 +94,7 @@ public final class GRPO {
         m.iteration = history.count + 1
         m.rewardScore = Double(rollout.scores.reduce(0, +)) / n
         m.judgeScore = rollout.judgeScores.reduce(0, +) / n
-        var klSum = 0.0, k3Sum = 0.0
-        for i in mask.indices where mask[i] > 0 {
-            let logRatio = Double(rollout.oldLogProbabilities[i] - rollout.referenceLogProbabilities[i])
-            klSum += logRatio
-            k3Sum += Foundation.exp(-logRatio) - 1 + logRatio
-        }
-        (m.kl, m.klK3) = (klSum / n, k3Sum / n)
+        (m.kl, m.klK3) = klEstimates(policy: rollout.oldLogProbabilities, reference: rollout.referenceLogProbabilities, mask: mask, responses: rows)
         m.entropy = sums.entropy / epochs
         m.responseLength = Double(rollout.responses.map(\.count).reduce(0, +)) / n
         m.clipFraction = sums.clipped / epochs

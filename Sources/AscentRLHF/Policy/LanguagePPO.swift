@@ -165,13 +165,10 @@ public final class LanguagePPO {
         let oldValues = withoutGradients { setup.policy.evaluate(rollout.batch).values }.scalars
         // Per-token rewards: −β (log π − log π_ref), plus the score at each response's last token.
         var rewards = [Float](repeating: 0, count: rows * time)
-        var klSum = 0.0, k3Sum = 0.0
         for i in 0..<(rows * time) where mask[i] > 0 {
-            let logRatio = rollout.oldLogProbabilities[i] - rollout.referenceLogProbabilities[i]
-            rewards[i] = -beta * logRatio
-            klSum += Double(logRatio)
-            k3Sum += Foundation.exp(-Double(logRatio)) - 1 + Double(logRatio)
+            rewards[i] = -beta * (rollout.oldLogProbabilities[i] - rollout.referenceLogProbabilities[i])
         }
+        let kl = klEstimates(policy: rollout.oldLogProbabilities, reference: rollout.referenceLogProbabilities, mask: mask, responses: rows)
         for r in 0..<rows {
             if let last = (0..<time).last(where: { mask[r * time + $0] > 0 }) { rewards[r * time + last] += rollout.scores[r] }
         }
@@ -224,9 +221,8 @@ public final class LanguagePPO {
         m.iteration = history.count + 1
         m.rewardScore = Double(rollout.scores.reduce(0, +)) / n
         m.judgeScore = rollout.judgeScores.reduce(0, +) / n
-        m.kl = klSum / n
-        m.klK3 = k3Sum / n
-        m.nonScoreReward = -Double(beta) * klSum / n
+        (m.kl, m.klK3) = kl
+        m.nonScoreReward = -Double(beta) * kl.k1
         m.entropy = sums.entropy / batches
         m.responseLength = Double(rollout.responses.map(\.count).reduce(0, +)) / n
         m.clipFraction = sums.clipped / batches
