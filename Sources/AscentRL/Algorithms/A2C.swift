@@ -10,10 +10,10 @@ import Foundation
 ///     −E[A · log π(a|s)] − c_H · H[π] + c_V · E[(V(s) − R)²]
 ///
 /// with the gradient norm clipped. The rollout collection is PPO's (``OnPolicyCollector``).
-public final class A2C: ConfigurableRun {
+public final class A2C: PolicyGradientRun {
     public static var algorithm: String { "a2c" }
     public static var summary: String { "Advantage Actor-Critic, synchronous (discrete or continuous actions)." }
-    public private(set) var configuration: A2CConfiguration
+    public internal(set) var configuration: A2CConfiguration
     public let model: ActorCritic
     let optimizer: any Optimizer
     let collector: OnPolicyCollector
@@ -37,12 +37,7 @@ public final class A2C: ConfigurableRun {
         progress = PolicyGradientProgress(actionGenerator: RandomGenerator(seed: c.seed, stream: "a2c-actions"))
     }
 
-    public var environmentID: String { configuration.environment }
-    public var totalSteps: Int { configuration.totalSteps }
-    public var configurationJSON: String { configuration.prettyJSON }
-    public var globalStep: Int { progress.globalStep }
     public var updatesDone: Int { progress.updatesDone }
-    public var history: [PolicyGradientMetrics] { progress.history }
 
     public func train(untilStep: Int? = nil, callback: (PolicyGradientMetrics) throws -> Bool = { _ in true }) throws {
         let c = configuration, target = untilStep ?? c.totalSteps
@@ -83,42 +78,14 @@ public final class A2C: ConfigurableRun {
                 explainedVariance: PPO.explainedVariance(predicted: buffer.values, targets: buffer.returns))
     }
 
-    public func extendTraining(to totalSteps: Int) throws {
-        try configuration.extend(to: totalSteps, after: globalStep)
-    }
+    func policyInput(_ observation: [Float]) -> [Float] { collector.environment.normalize(observation) }
 
-    public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64? = nil, recordFrames: Bool = false,
-                         physicalParameters: [String: Double] = [:]) throws -> (returns: [Double], frames: [RenderFrame]) {
-        let seed = seed ?? defaultEvaluationSeed(trainingSeed: configuration.seed)
-        var generator = RandomGenerator(seed: seed, stream: "a2c-evaluation")
-        return try evaluatePolicy(environment: configuration.environment, options: configuration.environmentOptions,
-                                  physicalParameters: physicalParameters, episodes: episodes, seed: seed, recordFrames: recordFrames) {
-            let input = Tensor(shape: [1, $0.count], collector.environment.normalize($0))
-            return try model.act(input, deterministic: deterministic, generator: &generator).environment
-        }
-    }
+    func saveExtra(into writer: inout CheckpointWriter) { collector.save(into: &writer) }
 
-    static let checkpointFormat = "ascent-a2c-checkpoint"
-
-    public func checkpoint() -> SafeTensors {
-        var writer = CheckpointWriter(format: Self.checkpointFormat)
-        writer.set("configuration", configuration)
-        writer.add(model, prefix: "model.")
-        writer.add(optimizer, prefix: "optimizer.")
-        progress.save(into: &writer)
-        collector.save(into: &writer)
-        return writer.file
-    }
-
-    public static func restore(from file: SafeTensors) throws -> A2C {
-        let reader = try CheckpointReader(file, format: checkpointFormat, what: "A2C")
-        let run = try A2C(try reader.configuration(A2CConfiguration.self))
-        try reader.load(run.model, prefix: "model.")
-        try reader.load(run.optimizer, prefix: "optimizer.")
-        try run.progress.restore(from: reader)
-        try run.collector.restore(from: reader)
-        try run.collector.restartEpisodes(seed: run.configuration.seed &+ UInt64(run.updatesDone) &* 1_000_003)
-        return run
+    /// Normaliser statistics; the environments start fresh episodes (their states are not saved).
+    func restoreExtra(from reader: CheckpointReader) throws {
+        try collector.restore(from: reader)
+        try collector.restartEpisodes(seed: configuration.seed &+ UInt64(updatesDone) &* 1_000_003)
     }
 }
 

@@ -11,13 +11,13 @@ import Foundation
 ///
 /// and takes one gradient step on −E[(G_t − b(s_t)) · log π(a_t|s_t)] − c_H H
 /// (+ c_V E[(V(s_t) − G_t)²] with the learned baseline b = V).
-public final class REINFORCE: ConfigurableRun {
+public final class REINFORCE: PolicyGradientRun {
     public static var algorithm: String { "reinforce" }
     public static var summary: String { "REINFORCE: Monte-Carlo policy gradient with an optional learned baseline." }
-    public private(set) var configuration: REINFORCEConfiguration
+    public internal(set) var configuration: REINFORCEConfiguration
     /// The policy (`actor`) and, when `baseline`, the value baseline (`critic`; unused otherwise).
     public let model: ActorCritic
-    let optimizer: Adam
+    let optimizer: any Optimizer
     let environments: [any Environment]
     var progress: PolicyGradientProgress
     private let parameters: [Parameter]
@@ -42,11 +42,6 @@ public final class REINFORCE: ConfigurableRun {
         progress = PolicyGradientProgress(actionGenerator: RandomGenerator(seed: c.seed, stream: "reinforce-actions"))
     }
 
-    public var environmentID: String { configuration.environment }
-    public var totalSteps: Int { configuration.totalSteps }
-    public var configurationJSON: String { configuration.prettyJSON }
-    public var globalStep: Int { progress.globalStep }
-    public var history: [PolicyGradientMetrics] { progress.history }
 
     /// One batch of complete episodes, flattened: observations, actions, rewards-to-go.
     private struct Episodes {
@@ -139,39 +134,10 @@ public final class REINFORCE: ConfigurableRun {
         }
     }
 
-    public func extendTraining(to totalSteps: Int) throws {
-        try configuration.extend(to: totalSteps, after: globalStep)
-    }
+    func policyInput(_ observation: [Float]) -> [Float] { observation }
 
-    public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64? = nil, recordFrames: Bool = false,
-                         physicalParameters: [String: Double] = [:]) throws -> (returns: [Double], frames: [RenderFrame]) {
-        let seed = seed ?? defaultEvaluationSeed(trainingSeed: configuration.seed)
-        var generator = RandomGenerator(seed: seed, stream: "reinforce-evaluation")
-        return try evaluatePolicy(environment: configuration.environment, options: configuration.environmentOptions,
-                                  physicalParameters: physicalParameters, episodes: episodes, seed: seed, recordFrames: recordFrames) {
-            try model.act(Tensor(shape: [1, $0.count], $0), deterministic: deterministic, generator: &generator).environment
-        }
-    }
-
-    static let checkpointFormat = "ascent-reinforce-checkpoint"
-
-    /// Everything needed to continue exactly: updates always start fresh episodes, so a resumed
+    /// Nothing beyond the shared state: updates always start fresh episodes, so a resumed
     /// REINFORCE run is bit-identical to an uninterrupted one.
-    public func checkpoint() -> SafeTensors {
-        var writer = CheckpointWriter(format: Self.checkpointFormat)
-        writer.set("configuration", configuration)
-        writer.add(model, prefix: "model.")
-        writer.add(optimizer, prefix: "optimizer.")
-        progress.save(into: &writer)
-        return writer.file
-    }
-
-    public static func restore(from file: SafeTensors) throws -> REINFORCE {
-        let reader = try CheckpointReader(file, format: checkpointFormat, what: "REINFORCE")
-        let run = try REINFORCE(try reader.configuration(REINFORCEConfiguration.self))
-        try reader.load(run.model, prefix: "model.")
-        try reader.load(run.optimizer, prefix: "optimizer.")
-        try run.progress.restore(from: reader)
-        return run
-    }
+    func saveExtra(into writer: inout CheckpointWriter) {}
+    func restoreExtra(from reader: CheckpointReader) throws {}
 }

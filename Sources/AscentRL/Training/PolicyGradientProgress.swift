@@ -1,3 +1,4 @@
+import AscentEnvironments
 import AscentTensor
 
 /// What A2C and REINFORCE count and log: steps, updates, training time, the metrics rows
@@ -69,5 +70,64 @@ struct PolicyGradientProgress {
         actionGenerator = try reader.generator("rng_actions")
         history = try reader.field("history")
         trainingSeconds = history.last?.wallSeconds ?? 0
+    }
+}
+
+/// What A2C and REINFORCE share beyond their update: an actor-critic model, an optimiser and
+/// ``PolicyGradientProgress``; the extension supplies the rest of ``TrainingRun``
+/// (evaluation, checkpoints, extending training).
+protocol PolicyGradientRun: ConfigurableRun where Metrics == PolicyGradientMetrics {
+    var configuration: Configuration { get set }
+    var model: ActorCritic { get }
+    var optimizer: any Optimizer { get }
+    var progress: PolicyGradientProgress { get set }
+    /// An observation as the policy sees it (A2C normalises; REINFORCE does not).
+    func policyInput(_ observation: [Float]) -> [Float]
+    /// Algorithm-specific checkpoint contents (A2C's normalisation statistics).
+    func saveExtra(into writer: inout CheckpointWriter)
+    func restoreExtra(from reader: CheckpointReader) throws
+}
+
+extension PolicyGradientRun {
+    public var environmentID: String { configuration.environment }
+    public var totalSteps: Int { configuration.totalSteps }
+    public var configurationJSON: String { configuration.prettyJSON }
+    public var globalStep: Int { progress.globalStep }
+    public var history: [PolicyGradientMetrics] { progress.history }
+
+    public func extendTraining(to totalSteps: Int) throws {
+        try configuration.extend(to: totalSteps, after: globalStep)
+    }
+
+    public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64? = nil, recordFrames: Bool = false,
+                         physicalParameters: [String: Double] = [:]) throws -> (returns: [Double], frames: [RenderFrame]) {
+        let seed = seed ?? defaultEvaluationSeed(trainingSeed: configuration.seed)
+        var generator = RandomGenerator(seed: seed, stream: Self.algorithm + "-evaluation")
+        return try evaluatePolicy(environment: configuration.environment, options: configuration.environmentOptions,
+                                  physicalParameters: physicalParameters, episodes: episodes, seed: seed, recordFrames: recordFrames) {
+            try model.act(Tensor(shape: [1, $0.count], policyInput($0)), deterministic: deterministic, generator: &generator).environment
+        }
+    }
+
+    private static var checkpointFormat: String { "ascent-\(algorithm)-checkpoint" }
+
+    public func checkpoint() -> SafeTensors {
+        var writer = CheckpointWriter(format: Self.checkpointFormat)
+        writer.set("configuration", configuration)
+        writer.add(model, prefix: "model.")
+        writer.add(optimizer, prefix: "optimizer.")
+        progress.save(into: &writer)
+        saveExtra(into: &writer)
+        return writer.file
+    }
+
+    public static func restore(from file: SafeTensors) throws -> Self {
+        let reader = try CheckpointReader(file, format: checkpointFormat, what: algorithm.uppercased())
+        let run = try Self(try reader.configuration(Configuration.self))
+        try reader.load(run.model, prefix: "model.")
+        try reader.load(run.optimizer, prefix: "optimizer.")
+        try run.progress.restore(from: reader)
+        try run.restoreExtra(from: reader)
+        return run
     }
 }
