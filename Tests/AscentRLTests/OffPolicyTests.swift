@@ -4,39 +4,17 @@ import Foundation
 import Testing
 @testable import AscentRL
 
-/// A small, fast SAC setting: 32-32 networks, 64-sample batches.
-func smallSAC(seed: UInt64 = 1, steps: Int = 400) -> SACConfiguration {
-    var c = SACConfiguration()
-    c.seed = seed
-    c.totalSteps = steps
-    c.hiddenSizes = [32, 32]
-    c.batchSize = 64
-    c.learningStarts = 100
-    c.logInterval = 100
-    return c
+/// A small, fast setting of any off-policy algorithm: 32-32 networks, 100 random steps, a
+/// metrics row every 100 steps (plus `extra` overrides by key).
+func small<C: OffPolicyConfiguration>(_ type: C.Type, seed: UInt64 = 1, steps: Int = 400, extra: [(key: String, value: String)] = []) -> C {
+    // The keys are the configurations' own, so this cannot fail.
+    try! C().overriding([("seed", "\(seed)"), ("totalSteps", "\(steps)"), ("hiddenSizes", "32,32"), ("learningStarts", "100"),
+                         ("logInterval", "100")] + extra)
 }
 
-func smallTD3(seed: UInt64 = 1, steps: Int = 400) -> TD3Configuration {
-    var c = TD3Configuration()
-    c.seed = seed
-    c.totalSteps = steps
-    c.hiddenSizes = [32, 32]
-    c.batchSize = 64
-    c.learningStarts = 100
-    c.logInterval = 100
-    return c
-}
-
-func smallDQN(seed: UInt64 = 1, steps: Int = 400) -> DQNConfiguration {
-    var c = DQNConfiguration()
-    c.seed = seed
-    c.totalSteps = steps
-    c.hiddenSizes = [32, 32]
-    c.learningStarts = 100
-    c.targetUpdateInterval = 50
-    c.logInterval = 100
-    return c
-}
+func smallSAC(seed: UInt64 = 1, steps: Int = 400) -> SACConfiguration { small(SACConfiguration.self, seed: seed, steps: steps, extra: [("batchSize", "64")]) }
+func smallTD3(seed: UInt64 = 1, steps: Int = 400) -> TD3Configuration { small(TD3Configuration.self, seed: seed, steps: steps, extra: [("batchSize", "64")]) }
+func smallDQN(seed: UInt64 = 1, steps: Int = 400) -> DQNConfiguration { small(DQNConfiguration.self, seed: seed, steps: steps, extra: [("targetUpdateInterval", "50")]) }
 
 @Suite("Off-policy algorithms")
 struct OffPolicyTests {

@@ -60,7 +60,9 @@ extension AlgorithmConfiguration {
             if isOptional && ["none", "null", "nil"].contains(text.trimmingCharacters(in: .whitespaces).lowercased()) {
                 object[key] = NSNull()
             } else {
-                object[key] = try Self.parse(text, like: field is Bool ? true : current, key: key)
+                // The dynamic type, not `is Bool`: on Linux numbers bridge to NSNumber and cast to Bool.
+                let isFlag = field.map { type(of: $0) == Bool.self } ?? false
+                object[key] = try Self.parse(text, like: current, isFlag: isFlag, key: key)
             }
         }
         let result: Self
@@ -74,8 +76,8 @@ extension AlgorithmConfiguration {
         return result
     }
 
-    /// Text → a JSON value of the same kind as `current` (`true` for flags; nil-valued options are numbers).
-    private static func parse(_ text: String, like current: Any, key: String) throws -> Any {
+    /// Text → a JSON value of the same kind as `current` (nil-valued options are numbers).
+    private static func parse(_ text: String, like current: Any, isFlag: Bool, key: String) throws -> Any {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         func number(_ s: Substring) throws -> Double {
             guard let value = Double(s.trimmingCharacters(in: .whitespaces)), value.isFinite else {
@@ -83,14 +85,15 @@ extension AlgorithmConfiguration {
             }
             return value
         }
-        switch current {
-        case is NSNull:
-            return try number(trimmed[...])
-        case is Bool:
+        if isFlag {
             guard let value = Bool(trimmed.lowercased()) else {
                 throw RLError.invalidHyperparameter(name: key, value: text, expected: "must be true or false")
             }
             return value
+        }
+        switch current {
+        case is NSNull:
+            return try number(trimmed[...])
         case is NSNumber:
             return try number(trimmed[...])
         case is [Any]:
