@@ -130,6 +130,8 @@ struct RLHFStage<Stage: RLHFStageName>: ParsableCommand {
                 try ppo.train { printRound("PPO", $0, every: 10); return true }
                 try ppo.setup.policy.model.huggingFaceCheckpoint().write(to: url.appendingPathComponent("ppo.safetensors"))
                 try writeJSON(ppo.history, to: url.appendingPathComponent("ppo-metrics.json"))
+                try AtomicFile.write(Data(RLHFReport(pipeline: pipeline, runs: [.init(label: "PPO, β = \(c.klCoefficient)", history: ppo.history)]).html().utf8),
+                                     to: url.appendingPathComponent("ppo-report.html"))
             case "grpo":
                 var c = GRPOConfiguration()
                 c.seed = options.seed
@@ -139,6 +141,8 @@ struct RLHFStage<Stage: RLHFStageName>: ParsableCommand {
                 try grpo.train { printRound("GRPO", $0, every: 10); return true }
                 try grpo.setup.policy.model.huggingFaceCheckpoint().write(to: url.appendingPathComponent("grpo.safetensors"))
                 try writeJSON(grpo.history, to: url.appendingPathComponent("grpo-metrics.json"))
+                try AtomicFile.write(Data(RLHFReport(pipeline: pipeline, runs: [.init(label: "GRPO, β = \(c.klCoefficient)", history: grpo.history)]).html().utf8),
+                                     to: url.appendingPathComponent("grpo-report.html"))
             case "dpo":
                 guard let supervised = pipeline.supervised, let tokenizer = pipeline.tokenizer, !pipeline.trainingPairs.isEmpty else {
                     throw CLIError("dpo needs sft.safetensors and preferences.jsonl in \(url.path); run the earlier stages first")
