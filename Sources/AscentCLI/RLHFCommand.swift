@@ -58,7 +58,7 @@ struct RLHFDemo: ParsableCommand {
         abstract: "The whole pipeline, then PPO twice — with the KL penalty and without — and a report showing the reward hacking.")
 
     @OptionGroup var options: RLHFOptions
-    @Option(help: "β of the penalized run.") var beta: Float = 0.5
+    @Option(help: "Initial β of the penalised run (it then adapts toward the KL target of 4 nats).") var beta: Float = 0.5
 
     func run() throws {
         let pipeline = try options.pipeline()
@@ -66,7 +66,7 @@ struct RLHFDemo: ParsableCommand {
         try cliErrors { try pipeline.save(to: options.url) }
         var runs: [RLHFReport.Run] = []
         for beta in [beta, 0] {
-            let label = beta > 0 ? "PPO, β = \(beta)" : "PPO, β = 0 (no KL penalty)"
+            let label = beta > 0 ? "PPO, KL penalty (β from \(beta), target 4)" : "PPO, β = 0 (no KL penalty)"
             let ppo = try cliErrors { try pipeline.runPPO(beta: beta) { printRound(label, $0, every: 10) } }
             runs.append(.init(label: label, history: ppo.history))
             try cliErrors {

@@ -134,7 +134,7 @@ public final class RLHFPipeline {
         var configuration = settings.ppo
         configuration.klCoefficient = beta
         let ppo = try LanguagePPO(try optimizationSetup(seed: settings.seed), configuration: configuration)
-        try timed("PPO, β = \(beta)") {
+        try timed(configuration.adaptiveKL && beta > 0 ? "PPO, β from \(beta), adaptive" : "PPO, β = \(beta)") {
             try ppo.train { metrics in
                 callback(metrics)
                 return true

@@ -28,12 +28,15 @@ public struct RLHFSettings: Codable, Sendable, Equatable {
         r.epochs = 5
         return r
     }()
-    /// β 0.5 keeps the policy within about 4 nats of the reference here; with 0.1 or the adaptive
-    /// controller it drifts into text only the reward model likes (docs/rlhf.md).
+    /// β starts at 0.5 and adapts to hold the KL near 4 nats per response; a fixed 0.1 lets the
+    /// policy drift into text only the reward model likes (docs/rlhf.md).
     public var ppo: LanguagePPOConfiguration = {
         var p = LanguagePPOConfiguration()
         p.iterations = 100
         p.klCoefficient = 0.5
+        p.adaptiveKL = true
+        p.targetKL = 4
+        p.klHorizon = 200
         return p
     }()
     public var judge = Judge()

@@ -1,7 +1,7 @@
 import AscentTensor
 
 /// The policy PPO optimises: a GPT whose hidden states also feed a scalar value head
-/// (the value of continuing from each position).
+/// (the value of continuing from each position), trained on those states as fixed features.
 public final class LanguagePolicy: Module {
     public let model: GPT
     public let valueHead: Linear
@@ -21,7 +21,10 @@ public final class LanguagePolicy: Module {
         let (rows, time) = (batch.inputs.shape[0], batch.inputs.shape[1])
         let chosen = logSoftmax.gather(alongAxis: 2, indices: IntTensor(shape: [rows, time, 1], batch.targets.scalars)).reshaped([rows, time])
         let entropy = -(logSoftmax.exp() * logSoftmax).sum(alongAxis: -1)
-        return (chosen, valueHead(hidden).reshaped([rows, time]), maskedMean(entropy, batch.mask))
+        // The value head reads the hidden states without sending gradients into the shared body:
+        // when the KL penalty grows, value targets swing widely, and a value loss flowing into the
+        // body wrecked the policy (entropy to uniform within five rounds, measured here).
+        return (chosen, valueHead(hidden.detached()).reshaped([rows, time]), maskedMean(entropy, batch.mask))
     }
 }
 
