@@ -169,6 +169,9 @@ struct RLHFStage<Stage: RLHFStageName>: ParsableCommand {
                 throw ValidationError("unknown stage '\(stage)'; valid: pretrain, sft, preferences, reward, ppo, grpo, dpo")
             }
             try pipeline.save(to: url)
+            if !["ppo", "grpo"].contains(stage) {  // those write their own, with the rounds
+                try AtomicFile.write(Data(RLHFReport(pipeline: pipeline, runs: []).html().utf8), to: url.appendingPathComponent("\(stage)-report.html"))
+            }
         }
         print("saved in \(url.path)")
     }

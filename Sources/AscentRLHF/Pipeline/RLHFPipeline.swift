@@ -28,14 +28,25 @@ public final class RLHFPipeline {
         self.settings = settings
     }
 
+    /// When the running stage began (for ETAs).
+    private var stageStart: UInt64?
+
     private func timed<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
         let start = DispatchTime.now().uptimeNanoseconds
+        stageStart = start
         let result = try body()
         stageSeconds.append((stage, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
         return result
     }
 
     private var endOfText: Int { tokenizer?.endOfText ?? 0 }
+
+    /// "stage step n/N: loss, tokens/s, ETA" for the log.
+    private func progress(_ stage: String, _ step: LanguageModelStep, of total: Int) -> String {
+        let elapsed = stageStart.map { Double(DispatchTime.now().uptimeNanoseconds - $0) / 1e9 } ?? 0
+        let remaining = elapsed / Double(step.step) * Double(total - step.step)
+        return String(format: "%@ step %d/%d: loss %.3f, %.0f tokens/s, ETA %.0f s", stage, step.step, total, step.loss, step.tokensPerSecond, remaining)
+    }
 
     /// Tokenizer and base model trained on the generated review corpus (or the user's).
     public func pretrain() throws {
@@ -54,7 +65,7 @@ public final class RLHFPipeline {
         let model = try GPT(settings.model, generator: &generator)
         pretrainingSteps = try timed("pre-training") {
             try model.train(on: sequences, settings: settings.pretraining, padding: eot) { step in
-                if step.step % 50 == 0 { log(String(format: "pre-training step %d: loss %.3f, %.0f tokens/s", step.step, step.loss, step.tokensPerSecond)) }
+                if step.step % 50 == 0 { log(progress("pre-training", step, of: settings.pretraining.steps)) }
                 return true
             }
         }
@@ -73,7 +84,7 @@ public final class RLHFPipeline {
         model.copyParameters(from: base)
         supervisedSteps = try timed("supervised fine-tuning") {
             try model.train(on: sequences, settings: settings.supervised, padding: eot) { step in
-                if step.step % 50 == 0 { log(String(format: "fine-tuning step %d: loss %.3f", step.step, step.loss)) }
+                if step.step % 50 == 0 { log(progress("fine-tuning", step, of: settings.supervised.steps)) }
                 return true
             }
         }
