@@ -91,18 +91,27 @@ struct RLHFPipelineTests {
         var settings = RLHFSettings.miniature
         settings.pairsPerPrompt = 24
         settings.reward.epochs = 6
-        settings.ppo.iterations = 20
+        settings.ppo.iterations = 25
         settings.ppo.learningRate = 1e-3
-        settings.ppo.klCoefficient = 0.1
+        settings.ppo.adaptiveKL = false
+        settings.ppo.klCoefficient = 0.05
         let pipeline = try RLHFPipeline(settings)
         try pipeline.prepare()
         let evaluation = try #require(pipeline.rewardEvaluation)
         #expect(evaluation.accuracy > 0.7, "held-out accuracy \(evaluation.accuracy)")
-        let ppo = try pipeline.runPPO(beta: 0.1)
-        // Each round scores 16 responses to random prompts, so compare five-round means.
-        let early = ppo.history.prefix(5).map(\.rewardScore).reduce(0, +) / 5
-        let late = ppo.history.suffix(5).map(\.rewardScore).reduce(0, +) / 5
-        #expect(late > early + 0.2, "reward-model score \(early) → \(late)")
+        let ppo = try pipeline.runPPO(beta: 0.05)
+        // Rounds score 16 responses to random prompts and are noisy; compare the trained policy
+        // with the fine-tuned model on the same 64 prompts and sampling seed instead.
+        func meanScore(_ model: GPT) throws -> Double {
+            let tokenizer = pipeline.tokenizer!
+            var generator = RandomGenerator(seed: 77, stream: "test-evaluation")
+            let prompts = ReviewTask.prompts.flatMap { Array(repeating: tokenizer.encode($0), count: 4) }
+            let responses = try model.generate(prompts: prompts, maxNewTokens: settings.maxNewTokens, stopToken: tokenizer.endOfText, generator: &generator)
+            let scores = pipeline.rewardModel!.scores(of: zip(prompts, responses).map { $0 + $1 })
+            return Double(scores.reduce(0, +)) / Double(scores.count)
+        }
+        let (before, after) = (try meanScore(pipeline.supervised!), try meanScore(ppo.setup.policy.model))
+        #expect(after > before + 0.2, "reward-model score \(before) → \(after)")
         #expect(ppo.history.allSatisfy { $0.kl.isFinite && $0.klK3 >= 0 })
 
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ascent-rlhf-\(UUID().uuidString)")
