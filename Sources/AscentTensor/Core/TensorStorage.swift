@@ -38,7 +38,7 @@ public final class TensorStorage: @unchecked Sendable {
 
     /// glibc returns buffers above its mmap threshold (128 KiB at first) to the kernel on
     /// every free, so a training step that allocates the same large activations each time
-    /// page-faults them in afresh (15 % of a transformer step here). Keeping up to 256 MiB
+    /// page-faults them in afresh (15 % of a transformer step here). Keeping blocks up to 32 MiB
     /// blocks in the heap lets them be reused, as PyTorch's caching allocator does. Once per
     /// process, before the first tensor.
     private static let allocatorTuned: Bool = {
