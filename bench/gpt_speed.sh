@@ -3,10 +3,7 @@
 # bench/.venv-sb3, installed on first use) on the RLHF demo's model, in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -x bench/.venv-sb3/bin/python ]; then
-  python3 -m venv bench/.venv-sb3
-  bench/.venv-sb3/bin/pip install -q stable-baselines3 gymnasium torch
-fi
+. bench/sb3_venv.sh
 swift build -c release >/dev/null
 echo "== Ascent"
 .build/release/ascent bench gpt --runs "${RUNS:-5}" "$@"

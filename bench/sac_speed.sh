@@ -4,10 +4,7 @@
 # Pendulum-v1, in the same run. Run on a quiet machine: both use every core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -x bench/.venv-sb3/bin/python ]; then
-  python3 -m venv bench/.venv-sb3
-  bench/.venv-sb3/bin/pip install -q stable-baselines3 gymnasium torch
-fi
+. bench/sb3_venv.sh
 swift build -c release >/dev/null
 echo "== Ascent"
 .build/release/ascent bench sac --runs "${RUNS:-3}" "$@"
