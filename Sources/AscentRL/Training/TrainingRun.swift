@@ -82,3 +82,18 @@ extension PPO: ConfigurableRun {
     public var totalSteps: Int { configuration.totalSteps }
     public var configurationJSON: String { configuration.prettyJSON }
 }
+
+/// Conveniences every algorithm gets, so library users need not spell out the protocol's full
+/// signatures: `try sac.train()`, `try sac.evaluate(episodes: 20)`.
+extension TrainingRun {
+    /// Trains to the configured total number of steps.
+    public func train() throws { try train(untilStep: nil) { _ in true } }
+
+    /// Trains to the configured total; `callback` sees every metrics row and returns false to stop.
+    public func train(callback: (Metrics) throws -> Bool) throws { try train(untilStep: nil, callback: callback) }
+
+    /// Full episodes under the training physics, deterministic by default.
+    public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64? = nil) throws -> (returns: [Double], frames: [RenderFrame]) {
+        try evaluate(episodes: episodes, deterministic: deterministic, seed: seed, recordFrames: false, physicalParameters: [:])
+    }
+}
