@@ -107,5 +107,9 @@ struct GPTTests {
         #expect(try gpt.generate(prompts: [[1, 2]], maxNewTokens: 5, sampling: .init(temperature: 0), generator: &generator)[0] == out[0])
         #expect(throws: RLHFError.self) { try gpt.generate(prompts: [Array(repeating: 1, count: 14)], maxNewTokens: 5, generator: &generator) }
         #expect(throws: RLHFError.self) { try gpt.generate(prompts: [[99]], maxNewTokens: 1, generator: &generator) }
+        var values = gpt.finalNorm.weight.value.scalars
+        values[0] = .nan
+        gpt.finalNorm.weight.assign(Tensor(shape: [values.count], values))  // a corrupt checkpoint
+        #expect(throws: RLHFError.self) { try gpt.generate(prompts: [[1]], maxNewTokens: 1, generator: &generator) }
     }
 }

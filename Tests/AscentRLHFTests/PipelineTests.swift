@@ -33,6 +33,21 @@ struct RLHFPieceTests {
         #expect(throws: RLHFError.self) { try Corpus.lines(of: Data()) }
     }
 
+    @Test func trainingSettingsAreValidated() {
+        var dpo = DPOConfiguration()
+        dpo.epochs = 0
+        #expect(throws: RLHFError.self) { try dpo.validate() }
+        dpo = DPOConfiguration()
+        dpo.beta = .nan
+        #expect(throws: RLHFError.self) { try dpo.validate() }
+        var reward = RewardTraining()
+        reward.epochs = 0
+        #expect(throws: RLHFError.self) { try reward.validate() }
+        var settings = RLHFSettings.miniature
+        settings.reward.learningRate = -1
+        #expect(throws: RLHFError.self) { try RLHFPipeline(settings) }
+    }
+
     @Test func judgeScoresSentimentRepetitionAndEndings() {
         let judge = Judge()
         #expect(judge.score("the fit is superb. the design is lovely.") == 2)

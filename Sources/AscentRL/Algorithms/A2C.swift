@@ -64,7 +64,7 @@ public final class A2C: PolicyGradientRun {
         let observations = Tensor(shape: [buffer.capacity, buffer.observationSize], buffer.observations)
         let actions = Tensor(shape: [buffer.capacity, buffer.actionSize], buffer.actions)
         var advantages = buffer.advantages
-        if c.normalizeAdvantages { advantages = normalized(advantages) }
+        if c.normalizeAdvantages { advantages = standardized(advantages) }
         let (logProbability, entropy) = model.evaluate(observations, actions: actions)
         let policyLoss = -(Tensor(advantages) * logProbability).mean()
         let valueLoss = (model.value(observations) - Tensor(buffer.returns)).pow(2).mean()
@@ -89,8 +89,8 @@ public final class A2C: PolicyGradientRun {
     }
 }
 
-/// (x − mean) / (std + 1e-8), with the unbiased std as PyTorch's.
-func normalized(_ values: [Float]) -> [Float] {
+/// (x − mean) / (std + 1e-8), with the unbiased std as PyTorch's: advantage normalisation.
+public func standardized(_ values: [Float]) -> [Float] {
     guard values.count > 1 else { return values }
     let mean = values.reduce(0, +) / Float(values.count)
     let std = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(values.count - 1)).squareRoot()

@@ -179,7 +179,7 @@ public final class PPO {
             logp.append(buffer.logProbabilities[i]); adv.append(buffer.advantages[i])
             ret.append(buffer.returns[i]); val.append(buffer.values[i])
         }
-        if normalizeAdvantages { adv = normalized(adv) }  // core detail 7
+        if normalizeAdvantages { adv = standardized(adv) }  // core detail 7
         return Minibatch(observations: Tensor(shape: [b, obsSize], obs), actions: Tensor(shape: [b, actSize], act),
                          oldLogProbabilities: Tensor(logp), advantages: Tensor(adv), returns: Tensor(ret), oldValues: Tensor(val))
     }

@@ -67,6 +67,7 @@ public final class REINFORCE: PolicyGradientRun {
                 let action = Array(environmentActions[(k * actionSize)..<((k + 1) * actionSize)])
                 let step = try environments[i].step(action)
                 progress.globalStep += 1
+                try requireEpisodeEnds(length: trajectories[i].rewards.count + 1, environment: configuration.environment)
                 try requireFinite(step.observation + [Float(step.reward)], "observation or reward", step: globalStep)
                 trajectories[i].observations += current[i]
                 trajectories[i].actions += stored[(k * actionSize)..<((k + 1) * actionSize)]
@@ -117,7 +118,7 @@ public final class REINFORCE: PolicyGradientRun {
                 valueLoss = (values - Tensor(batch.returns)).pow(2).mean()
                 explained = PPO.explainedVariance(predicted: predicted, targets: batch.returns)
             }
-            if c.normalizeAdvantages { advantages = normalized(advantages) }
+            if c.normalizeAdvantages { advantages = standardized(advantages) }
             let policyLoss = -(Tensor(advantages) * logProbability).mean()
             var loss = policyLoss - entropy * c.entropyCoefficient
             if let valueLoss { loss = loss + valueLoss * c.valueCoefficient }

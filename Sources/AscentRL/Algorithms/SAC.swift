@@ -30,7 +30,6 @@ public final class SAC: OffPolicyLearner {
     var updateGenerator: RandomGenerator
     /// Time-correlated exploration noise when `explorationNoise` is `pink`.
     var pinkNoise: PinkNoise?
-    private let scaling: ActionScaling
 
     public init(_ configuration: SACConfiguration) throws {
         try configuration.validate()
@@ -57,7 +56,6 @@ public final class SAC: OffPolicyLearner {
         targetEntropy = configuration.targetEntropy ?? -Float(a)
         actionGenerator = RandomGenerator(seed: configuration.seed, stream: "sac-actions")
         updateGenerator = RandomGenerator(seed: configuration.seed, stream: "sac-updates")
-        scaling = ActionScaling(loop.actionSpace)
         if configuration.explorationNoise == "pink" {
             pinkNoise = PinkNoise(streams: configuration.environments * a, generator: &actionGenerator)
         }
@@ -70,11 +68,11 @@ public final class SAC: OffPolicyLearner {
         let input = Tensor(shape: [loop.environmentCount, loop.observationSize], loop.observations)
         let noise = pinkNoise?.next(generator: &actionGenerator)
         let actions = try actor.act(input, deterministic: false, noise: noise, generator: &actionGenerator)
-        return (actions, scaling.environmentActions(actions))
+        return (actions, loop.scaling.environmentActions(actions))
     }
 
     func evaluationAction(_ observation: [Float], deterministic: Bool, generator: inout RandomGenerator) throws -> [Float] {
-        scaling.environmentActions(try actor.act(Tensor(shape: [1, observation.count], observation), deterministic: deterministic, generator: &generator))
+        loop.scaling.environmentActions(try actor.act(Tensor(shape: [1, observation.count], observation), deterministic: deterministic, generator: &generator))
     }
 
     func gradientStep(_ batch: ReplayBuffer.Batch, losses: inout LossAverages) throws {

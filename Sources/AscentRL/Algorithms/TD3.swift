@@ -23,7 +23,6 @@ public final class TD3: OffPolicyLearner {
     /// Exploration noise; target-smoothing noise.
     var actionGenerator: RandomGenerator
     var updateGenerator: RandomGenerator
-    private let scaling: ActionScaling
     private let actionSize: Int
 
     public init(_ configuration: TD3Configuration) throws {
@@ -47,7 +46,6 @@ public final class TD3: OffPolicyLearner {
                                + critic2.namedParameters().map { ("critic2." + $0.name, $0.parameter) }, learningRate: configuration.learningRate)
         actionGenerator = RandomGenerator(seed: configuration.seed, stream: "td3-actions")
         updateGenerator = RandomGenerator(seed: configuration.seed, stream: "td3-updates")
-        scaling = ActionScaling(loop.actionSpace)
         actionSize = a
     }
 
@@ -61,11 +59,11 @@ public final class TD3: OffPolicyLearner {
 
     func exploratoryActions() throws -> (stored: [Float], environment: [Float]) {
         let actions = try act(loop.observations, rows: loop.environmentCount, noise: configuration.explorationNoise, generator: &actionGenerator)
-        return (actions, scaling.environmentActions(actions))
+        return (actions, loop.scaling.environmentActions(actions))
     }
 
     func evaluationAction(_ observation: [Float], deterministic: Bool, generator: inout RandomGenerator) throws -> [Float] {
-        scaling.environmentActions(try act(observation, rows: 1, noise: deterministic ? 0 : configuration.explorationNoise, generator: &generator))
+        loop.scaling.environmentActions(try act(observation, rows: 1, noise: deterministic ? 0 : configuration.explorationNoise, generator: &generator))
     }
 
     func gradientStep(_ batch: ReplayBuffer.Batch, losses: inout LossAverages) throws {

@@ -9,6 +9,8 @@ final class OffPolicyLoop {
     let environment: any VectorEnvironment
     var replay: ReplayBuffer
     let actionSpace: Space
+    /// Normalised [−1, 1] actions ↔ the Box bounds (identity for Discrete).
+    let scaling: ActionScaling
     private(set) var observations: [Float]
     var globalStep = 0
     var gradientStepsDone = 0
@@ -24,6 +26,7 @@ final class OffPolicyLoop {
         environment = try makeTrainingEnvironments(c.environment, options: c.environmentOptions, count: c.environments,
                                                    vectorMode: "native", randomization: c.randomization, seed: c.seed)
         actionSpace = environment.actionSpace
+        scaling = ActionScaling(actionSpace)
         replay = try ReplayBuffer(capacity: c.bufferSize, observationSize: environment.observationSize,
                                   actionSize: try ActionHead(actionSpace).actionSize)
         randomActionGenerator = RandomGenerator(seed: c.seed, stream: name + "-random-actions")
@@ -168,7 +171,7 @@ extension OffPolicyLearner {
     /// Uniform random actions in both forms (Box: stored in [−1, 1], scaled onto the bounds).
     private func randomActionPair() -> (stored: [Float], environment: [Float]) {
         let stored = loop.randomActions()
-        return (stored, ActionScaling(loop.actionSpace).environmentActions(stored))
+        return (stored, loop.scaling.environmentActions(stored))
     }
 
     public func extendTraining(to totalSteps: Int) throws {

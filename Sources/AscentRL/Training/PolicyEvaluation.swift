@@ -15,7 +15,8 @@ func evaluatePolicy(environment id: String, options: [String: Double], physicalP
     for episode in 0..<episodes {
         var observation = try env.reset(seed: seed &+ UInt64(episode)).observation
         var total = 0.0
-        while true {
+        for length in 1... {
+            try requireEpisodeEnds(length: length, environment: id)
             let step = try env.step(try act(observation))
             if recordFrames && episode == 0 { frames.append(env.render()) }
             total += step.reward
@@ -25,6 +26,17 @@ func evaluatePolicy(environment id: String, options: [String: Double], physicalP
         returns.append(total)
     }
     return (returns, frames)
+}
+
+/// Longest episode anything runs to completion (evaluation, REINFORCE): an environment
+/// without a time limit that never terminates would otherwise hang the program.
+let maximumEpisodeLength = 1_000_000
+
+func requireEpisodeEnds(length: Int, environment id: String) throws {
+    guard length <= maximumEpisodeLength else {
+        throw RLError.invalidHyperparameter(name: "environment", value: id,
+                                            expected: "must end its episodes; one ran \(maximumEpisodeLength) steps without terminating (register it with maxEpisodeSteps, or pass the max_episode_steps option)")
+    }
 }
 
 /// The default first evaluation seed for a training seed.

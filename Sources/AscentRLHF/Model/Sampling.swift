@@ -64,6 +64,9 @@ extension GPT {
                 let logits = withoutGradients { self(next, cache: cache) }
                 let v = configuration.vocabularySize
                 let last = logits.scalars[(logits.count - v)...]
+                guard last.allSatisfy(\.isFinite) else {
+                    throw RLHFError.invalidWeights("the model outputs NaN or infinite logits: its weights are not finite (a corrupt file or diverged training)")
+                }
                 let token = sampling.sample(last, generator: &generator)
                 generated.append(token)
                 if token == stopToken { break }

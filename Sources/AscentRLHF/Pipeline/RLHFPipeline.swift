@@ -51,10 +51,7 @@ public final class RLHFPipeline {
     /// Tokenizer and base model trained on the generated review corpus (or the user's).
     public func pretrain() throws {
         let corpus = settings.corpus ?? ReviewTask.corpus(count: settings.corpusSize, seed: settings.seed)
-        let tokenizer = try timed("tokenizer") { try ByteLevelBPE.train(corpus: corpus, vocabularySize: settings.vocabularySize) }
-        guard tokenizer.vocabularySize == settings.model.vocabularySize else {
-            throw RLHFError.invalidTokenizer("the corpus yields only \(tokenizer.vocabularySize) tokens; set vocabularySize and model.vocabularySize to it")
-        }
+        let tokenizer = try timed("tokenizer") { try ByteLevelBPE.train(corpus: corpus, vocabularySize: settings.model.vocabularySize) }
         self.tokenizer = tokenizer
         let eot = tokenizer.endOfText!
         let sequences = corpus.map { line -> TokenSequence in
@@ -62,7 +59,10 @@ public final class RLHFPipeline {
             return TokenSequence(tokens: tokens, trained: Array(repeating: true, count: tokens.count))
         }
         var generator = RandomGenerator(seed: settings.seed, stream: "rlhf-base-init")
-        let model = try GPT(settings.model, generator: &generator)
+        // A small user corpus may yield fewer merges than asked for: the model takes the tokenizer's size.
+        var shape = settings.model
+        shape.vocabularySize = tokenizer.vocabularySize
+        let model = try GPT(shape, generator: &generator)
         pretrainingSteps = try timed("pre-training") {
             try model.train(on: sequences, settings: settings.pretraining, padding: eot) { step in
                 if step.step % 50 == 0 { log(progress("pre-training", step, of: settings.pretraining.steps)) }
@@ -80,7 +80,7 @@ public final class RLHFPipeline {
             TokenSequence(prompt: tokenizer.encode($0.prompt), response: tokenizer.encode($0.response) + [eot])
         }
         var generator = RandomGenerator(seed: settings.seed, stream: "rlhf-sft-init")
-        let model = try GPT(settings.model, generator: &generator)
+        let model = try GPT(base.configuration, generator: &generator)
         model.copyParameters(from: base)
         supervisedSteps = try timed("supervised fine-tuning") {
             try model.train(on: sequences, settings: settings.supervised, padding: eot) { step in
@@ -134,7 +134,7 @@ public final class RLHFPipeline {
         guard let tokenizer, let supervised, let rewardModel else { throw RLHFError.invalidInput("policy optimisation needs the reward model first") }
         var generator = RandomGenerator(seed: seed, stream: "rlhf-policy-init")
         let policy = try LanguagePolicy(initializedFrom: supervised, generator: &generator)
-        let reference = try GPT(settings.model, generator: &generator)
+        let reference = try GPT(supervised.configuration, generator: &generator)
         reference.copyParameters(from: supervised)
         return try LanguageModelOptimization(policy: policy, reference: reference, rewardModel: rewardModel, tokenizer: tokenizer,
                                              judge: settings.judge, prompts: ReviewTask.prompts)

@@ -6,7 +6,8 @@ public struct RLHFSettings: Codable, Sendable, Equatable {
     /// Pre-train on these documents (one per line of a user's file) instead of the generated reviews.
     public var corpus: [String]? = nil
     public var demonstrations = 2_000
-    public var vocabularySize = 400
+    /// The model's shape; `vocabularySize` is also the tokenizer's target (a small user corpus
+    /// may yield fewer tokens, and the model then takes the tokenizer's size).
     public var model = GPTConfiguration(vocabularySize: 400, contextLength: 64, embeddingSize: 64, layers: 2, heads: 4)
     public var pretraining: LanguageModelTraining = {
         var t = LanguageModelTraining()
@@ -49,7 +50,6 @@ public struct RLHFSettings: Codable, Sendable, Equatable {
         var s = RLHFSettings()
         s.corpusSize = 600
         s.demonstrations = 300
-        s.vocabularySize = 320
         s.model = GPTConfiguration(vocabularySize: 320, contextLength: 48, embeddingSize: 32, layers: 1, heads: 2)
         s.pretraining.steps = 250
         s.pretraining.batchSize = 16
@@ -68,14 +68,12 @@ public struct RLHFSettings: Codable, Sendable, Equatable {
 
     public func validate() throws {
         try model.validate()
-        guard model.vocabularySize == vocabularySize else {
-            throw RLHFError.invalidInput("model.vocabularySize (\(model.vocabularySize)) must equal vocabularySize (\(vocabularySize))")
-        }
         guard corpusSize > 0, demonstrations > 0, pairsPerPrompt > 0, heldOutFraction >= 0, heldOutFraction < 1, maxNewTokens > 0 else {
             throw RLHFError.invalidInput("corpusSize, demonstrations, pairsPerPrompt and maxNewTokens must be positive; heldOutFraction in [0, 1)")
         }
         try pretraining.validate()
         try supervised.validate()
         try ppo.validate()
+        try reward.validate()
     }
 }

@@ -14,6 +14,13 @@ public struct DPOConfiguration: Codable, Sendable, Equatable {
     public var beta: Float = 0.1
     public var seed: UInt64 = 1
     public init() {}
+
+    public func validate() throws {
+        guard epochs > 0, batchSize > 0 else { throw RLHFError.invalidInput("DPO epochs and batchSize must be positive, got \(epochs) and \(batchSize)") }
+        guard learningRate.isFinite, learningRate > 0, beta.isFinite, beta > 0 else {
+            throw RLHFError.invalidInput("DPO learningRate and beta must be positive numbers, got \(learningRate) and \(beta)")
+        }
+    }
 }
 
 /// What a DPO epoch reports.
@@ -34,6 +41,7 @@ extension GPT {
             throw RLHFError.invalidWeights("the reference model (\(reference.configuration)) differs from the policy (\(configuration))")
         }
         guard !pairs.isEmpty else { throw RLHFError.invalidInput("no preference pairs for DPO") }
+        try settings.validate()
         let optimizer = Adam(namedParameters(), learningRate: settings.learningRate, epsilon: 1e-5)
         var generator = RandomGenerator(seed: settings.seed, stream: "dpo-batches")
         let padding = tokenizer.endOfText ?? 0

@@ -1,3 +1,4 @@
+import AscentRL
 import AscentTensor
 import Dispatch
 import Foundation
@@ -186,7 +187,7 @@ public final class LanguagePPO {
             }
         }
         let masked = (0..<(rows * time)).filter { mask[$0] > 0 }
-        let whitened = normalizedAdvantages(masked.map { advantages[$0] })
+        let whitened = standardized(masked.map { advantages[$0] })
         for (k, i) in masked.enumerated() { advantages[i] = whitened[k] }
 
         let updateStart = DispatchTime.now().uptimeNanoseconds
@@ -240,14 +241,6 @@ public final class LanguagePPO {
         history.append(m)
         return m
     }
-}
-
-/// (x − mean) / (std + 1e-8).
-func normalizedAdvantages(_ values: [Float]) -> [Float] {
-    guard values.count > 1 else { return values }
-    let mean = values.reduce(0, +) / Float(values.count)
-    let std = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(values.count - 1)).squareRoot()
-    return values.map { ($0 - mean) / (std + 1e-8) }
 }
 
 extension TokenBatch {

@@ -60,6 +60,13 @@ public struct RewardTraining: Codable, Sendable, Equatable {
     public var margin: Float = 0
     public var seed: UInt64 = 1
     public init() {}
+
+    public func validate() throws {
+        guard epochs > 0, batchSize > 0 else { throw RLHFError.invalidInput("reward-model epochs and batchSize must be positive, got \(epochs) and \(batchSize)") }
+        guard learningRate.isFinite, learningRate > 0, margin.isFinite, margin >= 0 else {
+            throw RLHFError.invalidInput("reward-model learningRate must be positive and margin non-negative, got \(learningRate) and \(margin)")
+        }
+    }
 }
 
 /// Held-out quality of a reward model.
@@ -75,6 +82,7 @@ extension RewardModel {
     public func train(on pairs: [PreferencePair], tokenizer: ByteLevelBPE, settings: RewardTraining,
                       callback: (Int, Double, Double) -> Void = { _, _, _ in }) throws {
         guard !pairs.isEmpty else { throw RLHFError.invalidInput("no preference pairs to train the reward model on") }
+        try settings.validate()
         let optimizer = Adam.adamW(namedParameters(), learningRate: settings.learningRate, weightDecay: 0.01)
         var generator = RandomGenerator(seed: settings.seed, stream: "reward-batches")
         let encoded = pairs.map { (tokenizer.encode($0.prompt + $0.chosen), tokenizer.encode($0.prompt + $0.rejected)) }
