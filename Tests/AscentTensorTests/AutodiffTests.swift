@@ -28,6 +28,27 @@ struct AutodiffTests {
         #expect(p.gradient == nil)
     }
 
+    /// A cleared gradient's buffer is reused: the next backward pass must overwrite, not add
+    /// to, the stale values (through GEMM's beta, column sums and plain accumulation alike),
+    /// and a gradient read earlier must not change under the caller.
+    @Test func clearedGradientBuffersAreReusedWithoutStaleValues() {
+        var generator = RandomGenerator(seed: 4, stream: "reuse")
+        let layer = Linear(inputSize: 3, outputSize: 2, generator: &generator)
+        let x = Tensor.randomNormal([5, 3], generator: &generator)
+        let loss = { (x.linear(weight: layer.weight.value, bias: layer.bias?.value, activation: .tanh) * layer.bias!.value).sum() }
+        loss().backward()
+        let first = (layer.weight.gradient!, layer.bias!.gradient!)
+        for _ in 0..<2 {
+            layer.zeroGradients()
+            loss().backward()
+            #expect(layer.weight.gradient!.scalars == first.0.scalars)
+            #expect(layer.bias!.gradient!.scalars == first.1.scalars)
+        }
+        loss().backward()
+        #expect(layer.weight.gradient!.scalars == first.0.scalars.map { $0 * 2 })
+        #expect(first.0.scalars != layer.weight.gradient!.scalars)
+    }
+
     @Test func detachStopsGradient() {
         let x = Tensor([1, 2]).requiringGradient()
         (x * x.detached()).sum().backward()

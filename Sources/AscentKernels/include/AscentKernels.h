@@ -56,10 +56,10 @@ void ascent_vtanh(const float *x, float *y, long n);
 void ascent_vtanh_inplace(float *x, long n);
 /// x ← max(x, 0) in place (NaN → 0).
 void ascent_vrelu_inplace(float *x, long n);
-/// gx = y > 0 ? gy : 0, where y = relu(x): ReLU's backward pass (overwrites gx).
+/// gx = y > 0 ? gy : 0, where y = relu(x): ReLU's backward pass (overwrites gx; gx must not overlap y or gy).
 void ascent_vrelu_backward(const float *y, const float *gy, float *gx, long n);
 /// The tanh backward pass from its output: gx[i] = beta * gx[i] + gy[i] * (1 - y[i]^2),
-/// with beta 0 (overwrite; gx may hold garbage) or 1 (accumulate).
+/// with beta 0 (overwrite; gx may hold garbage) or 1 (accumulate). gx must not overlap y or gy.
 void ascent_vtanh_backward(const float *y, const float *gy, float *gx, long n, float beta);
 
 /// One Adam/AdamW update over n parameters (in place). `step_size` is
@@ -70,6 +70,7 @@ void ascent_adam_update(float *param, const float *grad, float *m, float *v, lon
                         float eps, float decay);
 
 /// acc[j] += sum over rows of x[r, j] (x is rows x cols, row-major): bias gradients.
+/// Each column adds its rows in order; acc must not overlap x.
 void ascent_add_column_sums(const float *x, long rows, long cols, float *acc);
 
 /// A fresh number on every call, unique across threads (starts at 1).

@@ -19,33 +19,45 @@ extension Tensor {
             precondition(count == 1, "backward: needs a seed gradient for a tensor of shape \(shape); only one-element tensors default to 1")
             node.gradientBuffer()[0] += 1
         }
-        for current in node.topologicalOrder().reversed() {
-            guard !current.isLeaf else { continue }
-            if let grad = current.grad {
-                current.backward?(grad)
-            }
-            current.release()
+        // The root keeps every node of its graph alive (through the edges) until the edges
+        // are dropped, so the walk uses unretained references: no reference counting per node.
+        // Edges are dropped inputs-first, so freeing a node never cascades down a long chain.
+        let order = node.topologicalOrder()
+        for current in order.reversed() {
+            current._withUnsafeGuaranteedRef { $0.propagate() }
         }
+        for current in order {
+            current._withUnsafeGuaranteedRef { $0.releaseInputs() }
+        }
+        withExtendedLifetime(node) {}
     }
 }
 
 extension GradNode {
-    /// Every node reachable from this one, inputs before the nodes that use them.
-    func topologicalOrder() -> [GradNode] {
-        var order: [GradNode] = []
+    /// Every node reachable from this one, inputs before the nodes that use them. The
+    /// references are unretained: valid while this node (which reaches them all) lives.
+    func topologicalOrder() -> [Unmanaged<GradNode>] {
+        var order: [Unmanaged<GradNode>] = []
+        order.reserveCapacity(64)
         let mark = GradNode.nextVisitMark()
         // Iterative depth-first post-order: deep graphs (long unrolled sequences) must not overflow the stack.
-        var stack: [(node: GradNode, expanded: Bool)] = [(self, false)]
-        while let (current, expanded) = stack.popLast() {
+        var stack: [(node: Unmanaged<GradNode>, expanded: Bool)] = []
+        stack.reserveCapacity(64)
+        stack.append((Unmanaged.passUnretained(self), false))
+        while let (entry, expanded) = stack.popLast() {
             if expanded {
-                order.append(current)
+                order.append(entry)
                 continue
             }
-            guard current.visitMark != mark else { continue }
-            current.visitMark = mark
-            stack.append((current, true))
-            for input in current.inputs where input.visitMark != mark {
-                stack.append((input, false))
+            entry._withUnsafeGuaranteedRef { current in
+                guard current.visitMark != mark else { return }
+                current.visitMark = mark
+                stack.append((entry, true))
+                current.inputs.withUnsafeBufferPointer { inputs in
+                    for input in inputs where input.visitMark != mark {
+                        stack.append((Unmanaged.passUnretained(input), false))
+                    }
+                }
             }
         }
         return order

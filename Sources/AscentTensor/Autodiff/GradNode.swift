@@ -7,8 +7,15 @@
 final class GradNode: @unchecked Sendable {
     /// Element count of the tensor this node produced.
     let count: Int
-    /// Accumulated gradient of the output, allocated on first contribution.
-    var grad: TensorStorage?
+    /// Buffer for the accumulated gradient of the output, allocated on first contribution.
+    /// A leaf keeps it when its gradient is cleared, so a training loop does not allocate
+    /// and free every parameter's gradient on every step.
+    private var gradBuffer: TensorStorage?
+    /// Whether `gradBuffer` holds a gradient (false after ``clearGradient()``).
+    private var holdsGradient = false
+
+    /// The accumulated gradient, or `nil` if nothing has reached this node since it was cleared.
+    var grad: TensorStorage? { holdsGradient ? gradBuffer : nil }
     /// Nodes of the inputs that require gradients.
     private(set) var inputs: [GradNode]
     /// Accumulates into `inputs`' gradients from this node's gradient.
@@ -36,10 +43,9 @@ final class GradNode: @unchecked Sendable {
     /// The gradient buffer, zero-filled on first use.
     @inline(__always)
     func gradientBuffer() -> UnsafeMutablePointer<Float> {
-        if let grad { return grad.pointer }
-        let fresh = TensorStorage(repeating: 0, count: count)
-        grad = fresh
-        return fresh.pointer
+        let (buffer, beta) = gradientBufferOrFresh()
+        if beta == 0 { buffer.update(repeating: 0, count: count) }
+        return buffer
     }
 
     /// Like ``gradientBuffer()``, but a first contribution may overwrite instead of add:
@@ -47,21 +53,35 @@ final class GradNode: @unchecked Sendable {
     /// exactly GEMM's `beta`. Saves zero-filling a buffer that is about to be written.
     @inline(__always)
     func gradientBufferOrFresh() -> (UnsafeMutablePointer<Float>, beta: Float) {
-        if let grad { return (grad.pointer, 1) }
+        if let gradBuffer {
+            if holdsGradient { return (gradBuffer.pointer, 1) }
+            holdsGradient = true
+            return (gradBuffer.pointer, 0)
+        }
         let fresh = TensorStorage(uninitializedCount: count)
-        grad = fresh
+        gradBuffer = fresh
+        holdsGradient = true
         return (fresh.pointer, 0)
     }
+
+    /// Forgets the accumulated gradient but keeps its buffer for the next one.
+    func clearGradient() { holdsGradient = false }
 
     /// Marks nodes during graph traversal without a hash set.
     var visitMark: UInt64 = 0
 
-    /// Drops the closure and edges once the backward pass has used them, freeing
-    /// the saved activations (PyTorch's `retain_graph=False`).
-    func release() {
+    /// Runs the backward closure on the accumulated gradient (if any reached this node), then
+    /// frees the closure, the gradient and the saved activations (PyTorch's
+    /// `retain_graph=False`). The edges stay until ``releaseInputs()``. Leaves keep their gradient.
+    func propagate() {
+        guard !isLeaf else { return }
+        if let grad, let backward { backward(grad) }
         backward = nil
-        inputs = []
-        grad = nil
+        gradBuffer = nil
+        holdsGradient = false
         output = nil
     }
+
+    /// Drops the edges once the backward pass is over.
+    func releaseInputs() { inputs = [] }
 }

@@ -13,6 +13,28 @@ extension Tensor {
         guard GradientMode.isRecording else { return Tensor(shape: shape, storage: storage) }
         var nodes: [GradNode] = []
         for input in inputs() { if let node = input.node { nodes.append(node) } }
+        return recorded(shape: shape, storage: storage, nodes: nodes, backward: backward)
+    }
+
+    /// ``result(shape:storage:inputs:backward:)`` for one to three inputs, without building
+    /// an array of tensors: the hot path of every elementwise op and layer.
+    @inline(__always)
+    static func result(
+        shape: [Int], storage: TensorStorage, input a: Tensor, _ b: Tensor? = nil,
+        _ c: Tensor? = nil, backward: @escaping (TensorStorage) -> Void
+    ) -> Tensor {
+        guard GradientMode.isRecording else { return Tensor(shape: shape, storage: storage) }
+        var nodes: [GradNode] = []
+        nodes.reserveCapacity(3)
+        if let node = a.node { nodes.append(node) }
+        if let node = b?.node { nodes.append(node) }
+        if let node = c?.node { nodes.append(node) }
+        return recorded(shape: shape, storage: storage, nodes: nodes, backward: backward)
+    }
+
+    @inline(__always)
+    private static func recorded(shape: [Int], storage: TensorStorage, nodes: [GradNode],
+                                 backward: @escaping (TensorStorage) -> Void) -> Tensor {
         guard !nodes.isEmpty else { return Tensor(shape: shape, storage: storage) }
         return Tensor(shape: shape, storage: storage,
                       node: GradNode(count: storage.count, inputs: nodes, output: storage, backward: backward))
@@ -30,6 +52,18 @@ extension Tensor {
     @inline(__always)
     func accumulateGradientOrWrite(_ body: (UnsafeMutablePointer<Float>, Float) -> Void) {
         if let node {
+            let (buffer, beta) = node.gradientBufferOrFresh()
+            body(buffer, beta)
+        }
+    }
+}
+
+extension GradNode? {
+    /// ``Tensor/accumulateGradientOrWrite(_:)`` for a captured node, so backward closures
+    /// can hold an input's node and storage instead of the whole tensor.
+    @inline(__always)
+    func accumulateGradientOrWrite(_ body: (UnsafeMutablePointer<Float>, Float) -> Void) {
+        if let node = self {
             let (buffer, beta) = node.gradientBufferOrFresh()
             body(buffer, beta)
         }

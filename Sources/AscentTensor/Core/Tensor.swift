@@ -92,9 +92,10 @@ extension Tensor {
     public func detached() -> Tensor { Tensor(shape: shape, storage: storage) }
 
     /// The gradient accumulated in a leaf by ``backward(_:)``, or `nil` if none has reached it.
+    /// A copy: later backward passes reuse the buffer it was read from.
     public var gradient: Tensor? {
         guard let node, let grad = node.grad else { return nil }
-        return Tensor(shape: shape, storage: grad)
+        return Tensor(shape: shape, storage: grad.copy())
     }
 
     /// Whether every element is finite (no NaN or infinity).

@@ -29,8 +29,8 @@ public final class MLP: Module {
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
         var h = x
-        for (i, layer) in layers.enumerated() {
-            h = h.linear(weight: layer.weight.value, bias: layer.bias?.value,
+        for i in layers.indices {
+            h = h.linear(weight: layers[i].weight.value, bias: layers[i].bias?.value,
                          activation: i < layers.count - 1 ? activation : outputActivation)
         }
         return h

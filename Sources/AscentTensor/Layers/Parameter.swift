@@ -1,7 +1,7 @@
 /// A trainable tensor: a leaf of the gradient graph whose values an optimiser updates in place.
 public final class Parameter: @unchecked Sendable {
     /// The current values; use it in computations like any tensor.
-    public private(set) var value: Tensor
+    public let value: Tensor
 
     public init(_ initial: Tensor) {
         value = initial.detached().copied().requiringGradient()
@@ -13,8 +13,8 @@ public final class Parameter: @unchecked Sendable {
     /// The gradient accumulated since the last ``zeroGradient()``, or `nil` if none.
     public var gradient: Tensor? { value.gradient }
 
-    /// Clears the accumulated gradient.
-    public func zeroGradient() { value.node?.grad = nil }
+    /// Clears the accumulated gradient (its buffer is kept for the next one).
+    public func zeroGradient() { value.node?.clearGradient() }
 
     /// Replaces the values (same shape), e.g. when loading a checkpoint.
     public func assign(_ newValue: Tensor) {

@@ -125,30 +125,38 @@ extension Tensor {
         }
         var outputShape = shape
         outputShape[rank - 1] = outFeatures
-        return .result(shape: outputShape, storage: out, inputs: bias.map { [self, weight, $0] } ?? [self, weight]) { [self] grad in
+        // The closure holds storages and nodes rather than whole tensors: fewer references to
+        // count on the path every MLP layer takes. The output is kept alive by the node.
+        let (input, inputNode, weights, weightNode) = (storage, node, weight.storage, weight.node)
+        let biasNode = bias?.node
+        let y = UnsafePointer(out.pointer)
+        return .result(shape: outputShape, storage: out, input: self, weight, bias) { grad in
             // Gradient with respect to the pre-activation.
             var preActivation: TensorStorage?
             switch activation {
             case .tanh:
                 let buffer = TensorStorage(uninitializedCount: count)
-                ascent_vtanh_backward(out.pointer, grad.pointer, buffer.pointer, count, 0)
+                ascent_vtanh_backward(y, grad.pointer, buffer.pointer, count, 0)
                 preActivation = buffer
             case .relu:
                 let buffer = TensorStorage(uninitializedCount: count)
-                ascent_vrelu_backward(out.pointer, grad.pointer, buffer.pointer, count)
+                ascent_vrelu_backward(y, grad.pointer, buffer.pointer, count)
                 preActivation = buffer
             default: break
             }
             let g = UnsafePointer((preActivation ?? grad).pointer)
-            self.accumulateGradientOrWrite { gx, beta in
+            inputNode.accumulateGradientOrWrite { gx, beta in
                 gemm(transposeA: false, transposeB: false, m: rows, n: inFeatures, k: outFeatures,
-                     a: g, lda: outFeatures, b: weight.storage.pointer, ldb: inFeatures, beta: beta, c: gx, ldc: inFeatures)
+                     a: g, lda: outFeatures, b: weights.pointer, ldb: inFeatures, beta: beta, c: gx, ldc: inFeatures)
             }
-            weight.accumulateGradientOrWrite { gw, beta in
+            weightNode.accumulateGradientOrWrite { gw, beta in
                 gemm(transposeA: true, transposeB: false, m: outFeatures, n: inFeatures, k: rows,
-                     a: g, lda: outFeatures, b: self.storage.pointer, ldb: inFeatures, beta: beta, c: gw, ldc: inFeatures)
+                     a: g, lda: outFeatures, b: input.pointer, ldb: inFeatures, beta: beta, c: gw, ldc: inFeatures)
             }
-            bias?.accumulateGradient { gb in ascent_add_column_sums(g, rows, outFeatures, gb) }
+            biasNode.accumulateGradientOrWrite { gb, beta in
+                if beta == 0 { gb.update(repeating: 0, count: outFeatures) }
+                ascent_add_column_sums(g, rows, outFeatures, gb)
+            }
             withExtendedLifetime(preActivation) {}
         }
     }
