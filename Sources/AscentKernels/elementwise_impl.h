@@ -83,6 +83,14 @@ void EW_NAME(ascent_vtanh_backward, ELEMENTWISE_SUFFIX)(const float *restrict y,
     }
 }
 
+void EW_NAME(ascent_vtanh_backward_inplace, ELEMENTWISE_SUFFIX)(const float *restrict y, float *restrict g, long n) {
+    for (long i = 0; i < n; i++) g[i] *= 1.0f - y[i] * y[i];
+}
+
+void EW_NAME(ascent_vrelu_backward_inplace, ELEMENTWISE_SUFFIX)(const float *restrict y, float *restrict g, long n) {
+    for (long i = 0; i < n; i++) g[i] = y[i] > 0.0f ? g[i] : 0.0f;
+}
+
 void EW_NAME(ascent_vrelu_inplace, ELEMENTWISE_SUFFIX)(float *x, long n) {
     /* x > 0 ? x : 0, written branch-free so it vectorises (NaN becomes 0, as comparisons with NaN fail). */
     for (long i = 0; i < n; i++) x[i] = x[i] > 0.0f ? x[i] : 0.0f;

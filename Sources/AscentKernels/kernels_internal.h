@@ -19,6 +19,8 @@ void ascent_sgemm_avx512(SGEMM_ARGS);
     void ascent_vtanh_##SUFFIX(const float *x, float *y, long n); \
     void ascent_vtanh_inplace_##SUFFIX(float *x, long n); \
     void ascent_vtanh_backward_##SUFFIX(const float *y, const float *gy, float *gx, long n, float beta); \
+    void ascent_vtanh_backward_inplace_##SUFFIX(const float *y, float *g, long n); \
+    void ascent_vrelu_backward_inplace_##SUFFIX(const float *y, float *g, long n); \
     void ascent_vrelu_inplace_##SUFFIX(float *x, long n); \
     void ascent_vrelu_backward_##SUFFIX(const float *y, const float *gy, float *gx, long n); \
     void ascent_adam_update_##SUFFIX(float *param, const float *grad, float *m, float *v, long n, \

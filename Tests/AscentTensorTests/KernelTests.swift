@@ -63,6 +63,36 @@ struct KernelTests {
         }
     }
 
+    /// Bias-gradient column sums (blocks of 64 columns in registers, then a scalar tail) and
+    /// the in-place activation backward passes, at every instruction-set level, against plain
+    /// loops: each column sums its rows in order, so the sums are exact matches.
+    @Test(arguments: [1, 5, 64, 70, 130])
+    func columnSumsAndInPlaceBackwardMatchPlainLoops(columns: Int) {
+        let rows = 33
+        var generator = RandomGenerator(seed: 12)
+        let x = (0..<(rows * columns)).map { _ in generator.uniform(-1, 1) }
+        let start = (0..<columns).map { _ in generator.uniform(-1, 1) }
+        var expectedSums = start
+        for r in 0..<rows { for j in 0..<columns { expectedSums[j] += x[r * columns + j] } }
+        let y = x.map { Libm.tanhf($0) }
+        let best = ascent_kernels_isa()
+        defer { ascent_kernels_force_isa(best) }
+        for isa in 0...best {
+            ascent_kernels_force_isa(Int32(isa))
+            var sums = start
+            ascent_add_column_sums(x, rows, columns, &sums)
+            #expect(sums == expectedSums, "isa \(isa)")
+            var tanhGrad = x, reluGrad = x
+            ascent_vtanh_backward_inplace(y, &tanhGrad, x.count)
+            ascent_vrelu_backward_inplace(y, &reluGrad, x.count)
+            for i in x.indices {
+                let expectedTanh: Float = x[i] * (1 - y[i] * y[i])
+                #expect(Swift.abs(tanhGrad[i] - expectedTanh) <= 1e-6, "isa \(isa) element \(i)")
+                #expect(reluGrad[i] == (y[i] > 0 ? x[i] : 0), "isa \(isa) element \(i)")
+            }
+        }
+    }
+
     @Test func betaZeroIgnoresGarbageInOutput() {
         var c = [Float](repeating: .nan, count: 4)
         ascent_sgemm(0, 0, 2, 2, 1, 1, [1, 2], 1, [3, 4], 2, 0, &c, 2)

@@ -69,6 +69,12 @@ void ascent_adam_update(float *param, const float *grad, float *m, float *v, lon
                         float beta1, float beta2, float step_size, float bias2,
                         float eps, float decay);
 
+/// g[i] *= 1 - y[i]^2 and g[i] = y[i] > 0 ? g[i] : 0: the tanh and ReLU backward passes
+/// in place, for a gradient buffer nobody else reads (separate entry points: an aliased
+/// pair of pointers would defeat vectorisation). g must not overlap y.
+void ascent_vtanh_backward_inplace(const float *y, float *g, long n);
+void ascent_vrelu_backward_inplace(const float *y, float *g, long n);
+
 /// acc[j] += sum over rows of x[r, j] (x is rows x cols, row-major): bias gradients.
 /// Each column adds its rows in order; acc must not overlap x.
 void ascent_add_column_sums(const float *x, long rows, long cols, float *acc);

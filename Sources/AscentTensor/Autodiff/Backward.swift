@@ -53,10 +53,8 @@ extension GradNode {
                 guard current.visitMark != mark else { return }
                 current.visitMark = mark
                 stack.append((entry, true))
-                current.inputs.withUnsafeBufferPointer { inputs in
-                    for input in inputs where input.visitMark != mark {
-                        stack.append((Unmanaged.passUnretained(input), false))
-                    }
+                current.forEachInput { input in
+                    if input.visitMark != mark { stack.append((Unmanaged.passUnretained(input), false)) }
                 }
             }
         }

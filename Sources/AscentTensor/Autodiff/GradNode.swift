@@ -16,8 +16,10 @@ final class GradNode: @unchecked Sendable {
 
     /// The accumulated gradient, or `nil` if nothing has reached this node since it was cleared.
     var grad: TensorStorage? { holdsGradient ? gradBuffer : nil }
-    /// Nodes of the inputs that require gradients.
-    private(set) var inputs: [GradNode]
+    /// Nodes of the inputs that require gradients: up to three held inline (every op but
+    /// concatenation), so recording an op allocates no edge list; any others in `moreInputs`.
+    private var input0, input1, input2: GradNode?
+    private var moreInputs: [GradNode]
     /// Accumulates into `inputs`' gradients from this node's gradient.
     private(set) var backward: ((TensorStorage) -> Void)?
     /// The forward result's storage, kept while the node can still run `backward`: backward
@@ -27,18 +29,32 @@ final class GradNode: @unchecked Sendable {
 
     init(leafCount: Int) {
         count = leafCount
-        inputs = []
+        moreInputs = []
         backward = nil
     }
 
-    init(count: Int, inputs: [GradNode], output: TensorStorage, backward: @escaping (TensorStorage) -> Void) {
+    /// A node for an op whose inputs' nodes are `first`, `second`, `third` (`nil` for inputs
+    /// that need no gradient) and `more`.
+    init(count: Int, inputs first: GradNode?, _ second: GradNode?, _ third: GradNode?, more: [GradNode] = [],
+         output: TensorStorage, backward: @escaping (TensorStorage) -> Void) {
         self.count = count
-        self.inputs = inputs
+        (input0, input1, input2, moreInputs) = (first, second, third, more)
         self.output = output
         self.backward = backward
     }
 
-    var isLeaf: Bool { backward == nil && inputs.isEmpty }
+    var hasInputs: Bool { input0 != nil || input1 != nil || input2 != nil || !moreInputs.isEmpty }
+
+    var isLeaf: Bool { backward == nil && !hasInputs }
+
+    /// Calls `body` with each input's node.
+    @inline(__always)
+    func forEachInput(_ body: (GradNode) -> Void) {
+        if let input0 { body(input0) }
+        if let input1 { body(input1) }
+        if let input2 { body(input2) }
+        for input in moreInputs { body(input) }
+    }
 
     /// The gradient buffer, zero-filled on first use.
     @inline(__always)
@@ -83,5 +99,8 @@ final class GradNode: @unchecked Sendable {
     }
 
     /// Drops the edges once the backward pass is over.
-    func releaseInputs() { inputs = [] }
+    func releaseInputs() {
+        (input0, input1, input2) = (nil, nil, nil)
+        moreInputs = []
+    }
 }

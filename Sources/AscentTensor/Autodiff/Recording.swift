@@ -4,16 +4,18 @@ extension Tensor {
     ///
     /// `backward` receives the result's gradient and adds each input's share,
     /// typically through ``accumulateGradient(_:)`` on the captured inputs.
-    /// `inputs` is evaluated only when recording, so inference builds no input list.
+    /// `inputs` and `backward` are evaluated only when recording, so inference builds
+    /// neither an input list nor a closure (no allocation, no reference counting).
     @inline(__always)
     static func result(
         shape: [Int], storage: TensorStorage, inputs: @autoclosure () -> [Tensor],
-        backward: @escaping (TensorStorage) -> Void
+        backward: @autoclosure () -> (TensorStorage) -> Void
     ) -> Tensor {
         guard GradientMode.isRecording else { return Tensor(shape: shape, storage: storage) }
-        var nodes: [GradNode] = []
-        for input in inputs() { if let node = input.node { nodes.append(node) } }
-        return recorded(shape: shape, storage: storage, nodes: nodes, backward: backward)
+        let nodes = inputs().compactMap(\.node)
+        guard !nodes.isEmpty else { return Tensor(shape: shape, storage: storage) }
+        return Tensor(shape: shape, storage: storage,
+                      node: GradNode(count: storage.count, inputs: nil, nil, nil, more: nodes, output: storage, backward: backward()))
     }
 
     /// ``result(shape:storage:inputs:backward:)`` for one to three inputs, without building
@@ -21,23 +23,13 @@ extension Tensor {
     @inline(__always)
     static func result(
         shape: [Int], storage: TensorStorage, input a: Tensor, _ b: Tensor? = nil,
-        _ c: Tensor? = nil, backward: @escaping (TensorStorage) -> Void
+        _ c: Tensor? = nil, backward: @autoclosure () -> (TensorStorage) -> Void
     ) -> Tensor {
         guard GradientMode.isRecording else { return Tensor(shape: shape, storage: storage) }
-        var nodes: [GradNode] = []
-        nodes.reserveCapacity(3)
-        if let node = a.node { nodes.append(node) }
-        if let node = b?.node { nodes.append(node) }
-        if let node = c?.node { nodes.append(node) }
-        return recorded(shape: shape, storage: storage, nodes: nodes, backward: backward)
-    }
-
-    @inline(__always)
-    private static func recorded(shape: [Int], storage: TensorStorage, nodes: [GradNode],
-                                 backward: @escaping (TensorStorage) -> Void) -> Tensor {
-        guard !nodes.isEmpty else { return Tensor(shape: shape, storage: storage) }
+        let (first, second, third) = (a.node, b?.node, c?.node)
+        guard first != nil || second != nil || third != nil else { return Tensor(shape: shape, storage: storage) }
         return Tensor(shape: shape, storage: storage,
-                      node: GradNode(count: storage.count, inputs: nodes, output: storage, backward: backward))
+                      node: GradNode(count: storage.count, inputs: first, second, third, output: storage, backward: backward()))
     }
 
     /// Calls `body` with this tensor's gradient buffer if it requires a gradient.

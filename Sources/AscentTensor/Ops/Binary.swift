@@ -20,7 +20,7 @@ extension Tensor {
             let sa = strides[0], sb = strides[1], ia = offsets[0], ib = offsets[1]
             for i in 0..<n { py[o + i] = forward(pa[ia + i * sa], pb[ib + i * sb]) }
         }
-        return .result(shape: shape, storage: out, inputs: [a, b]) { grad in
+        return .result(shape: shape, storage: out, input: a, b, backward: { grad in
             // Per-element contributions in the output's shape, then summed over broadcast axes.
             let total = out.count
             let ga = a.requiresGradient ? TensorStorage(uninitializedCount: total) : nil
@@ -36,7 +36,7 @@ extension Tensor {
             }
             if let ga { a.accumulateGradient(ga.pointer, fromShape: shape) }
             if let gb { b.accumulateGradient(gb.pointer, fromShape: shape) }
-        }
+        })
     }
 
     /// The common case of equal shapes: straight loops, gradients added in place.
@@ -49,7 +49,7 @@ extension Tensor {
         let out = TensorStorage(uninitializedCount: count)
         let pa = a.storage.pointer, pb = b.storage.pointer, py = out.pointer
         for i in 0..<count { py[i] = forward(pa[i], pb[i]) }
-        return .result(shape: a.shape, storage: out, inputs: [a, b]) { grad in
+        return .result(shape: a.shape, storage: out, input: a, b, backward: { grad in
             let g = grad.pointer
             a.accumulateGradient { ga in
                 for i in 0..<count { ga[i] += g[i] * partials(pa[i], pb[i], py[i]).0 }
@@ -57,7 +57,7 @@ extension Tensor {
             b.accumulateGradient { gb in
                 for i in 0..<count { gb[i] += g[i] * partials(pa[i], pb[i], py[i]).1 }
             }
-        }
+        })
     }
 
     public static func + (a: Tensor, b: Tensor) -> Tensor {

@@ -101,8 +101,8 @@ extension Tensor {
             let s = strides[0], base = offsets[0]
             for i in 0..<n { dst[o + i] = src[base + i * s] }
         }
-        return .result(shape: targetShape, storage: out, inputs: [self]) { [self] grad in
+        return .result(shape: targetShape, storage: out, input: self, backward: { [self] grad in
             self.accumulateGradient(grad.pointer, fromShape: targetShape)
-        }
+        })
     }
 }

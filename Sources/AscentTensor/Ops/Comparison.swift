@@ -27,10 +27,10 @@ extension Tensor {
         let out = TensorStorage(uninitializedCount: c.count)
         let pc = c.storage.pointer, px = x.storage.pointer, py = y.storage.pointer
         for i in 0..<c.count { out.pointer[i] = pc[i] != 0 ? px[i] : py[i] }
-        return .result(shape: shape, storage: out, inputs: [x, y]) { grad in
+        return .result(shape: shape, storage: out, input: x, y, backward: { grad in
             let g = grad.pointer
             x.accumulateGradient { gx in for i in 0..<c.count where pc[i] != 0 { gx[i] += g[i] } }
             y.accumulateGradient { gy in for i in 0..<c.count where pc[i] == 0 { gy[i] += g[i] } }
-        }
+        })
     }
 }

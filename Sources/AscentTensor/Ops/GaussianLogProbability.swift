@@ -24,7 +24,7 @@ extension Tensor {
             }
             out.pointer[r] = total
         }
-        return .result(shape: [rows], storage: out, inputs: [samples, mean, logStd]) { grad in
+        return .result(shape: [rows], storage: out, input: samples, mean, logStd, backward: { grad in
             let g = grad.pointer, zp = z.pointer
             mean.accumulateGradient { gm in
                 for r in 0..<rows { for j in 0..<d { gm[r * d + j] += g[r] * zp[r * d + j] * inverseStd[j] } }
@@ -35,6 +35,6 @@ extension Tensor {
             logStd.accumulateGradient { gl in
                 for r in 0..<rows { for j in 0..<d { gl[j] += g[r] * (zp[r * d + j] * zp[r * d + j] - 1) } }
             }
-        }
+        })
     }
 }

@@ -24,11 +24,11 @@ extension Tensor {
                 }
             }
         }
-        return .result(shape: indices.shape, storage: out, inputs: [self]) { [self] grad in
+        return .result(shape: indices.shape, storage: out, input: self, backward: { [self] grad in
             self.accumulateGradient { gx in
                 for (position, source) in sources.enumerated() { gx[source] += grad.pointer[position] }
             }
-        }
+        })
     }
 
     /// Rows of this `[vocabulary, dimension]` table for each index: shape `indices.shape + [dimension]`.
@@ -41,13 +41,13 @@ extension Tensor {
             precondition(index >= 0 && index < vocabulary, "embedding: index \(index) is outside 0..<\(vocabulary)")
             (out.pointer + row * dimension).update(from: storage.pointer + index * dimension, count: dimension)
         }
-        return .result(shape: indices.shape + [dimension], storage: out, inputs: [self]) { [self] grad in
+        return .result(shape: indices.shape + [dimension], storage: out, input: self, backward: { [self] grad in
             self.accumulateGradient { gt in
                 for (row, index) in indices.scalars.enumerated() {
                     let src = grad.pointer + row * dimension, dst = gt + index * dimension
                     for j in 0..<dimension { dst[j] += src[j] }
                 }
             }
-        }
+        })
     }
 }

@@ -33,7 +33,7 @@ extension Tensor {
         let ldb = transposeB ? k : n
         gemm(transposeA: false, transposeB: transposeB, m: m, n: n, k: k,
              a: a.storage.pointer, lda: k, b: b.storage.pointer, ldb: ldb, beta: 0, c: out.pointer, ldc: n)
-        return .result(shape: outputShape, storage: out, inputs: [a, b]) { grad in
+        return .result(shape: outputShape, storage: out, input: a, b, backward: { grad in
             // dA = G · op(B)ᵀ ; dB = Aᵀ · G (or Gᵀ · A when B was used transposed). Accumulate in place.
             a.accumulateGradientOrWrite { ga, beta in
                 gemm(transposeA: false, transposeB: !transposeB, m: m, n: k, k: n,
@@ -48,7 +48,7 @@ extension Tensor {
                          a: a.storage.pointer, lda: k, b: grad.pointer, ldb: n, beta: beta, c: gb, ldc: n)
                 }
             }
-        }
+        })
     }
 
     private static func batchedMatmul(_ a: Tensor, _ b: Tensor, batch: Int, m: Int, k: Int, n: Int,
@@ -61,7 +61,7 @@ extension Tensor {
                  a: a.storage.pointer + i * aStride, lda: k, b: b.storage.pointer + i * bStride, ldb: ldb,
                  beta: 0, c: out.pointer + i * cStride, ldc: n)
         }
-        return .result(shape: outputShape, storage: out, inputs: [a, b]) { grad in
+        return .result(shape: outputShape, storage: out, input: a, b, backward: { grad in
             a.accumulateGradientOrWrite { ga, beta in
                 for i in 0..<batch {
                     gemm(transposeA: false, transposeB: !transposeB, m: m, n: k, k: n,
@@ -82,7 +82,7 @@ extension Tensor {
                     }
                 }
             }
-        }
+        })
     }
 
     /// Affine map `x · Wᵀ + bias` in one pass (PyTorch's `F.linear`), optionally followed by
@@ -97,17 +97,20 @@ extension Tensor {
         let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
         precondition(rank >= 1 && shape[rank - 1] == inFeatures,
                      "linear: input \(shape) does not end in \(inFeatures) features (weight \(weight.shape))")
-        if let bias { precondition(bias.shape == [outFeatures], "linear: bias \(bias.shape) should be [\(outFeatures)]") }
+        if let bias {
+            precondition(bias.rank == 1 && bias.count == outFeatures, "linear: bias \(bias.shape) should be [\(outFeatures)]")
+        }
         guard activation == .identity || activation == .tanh || activation == .relu else {
             return activation(linear(weight: weight, bias: bias))
         }
-        let rows = shape.dropLast().reduce(1, *)
+        let rows = inFeatures > 0 ? self.count / inFeatures : shape.dropLast().reduce(1, *)
         let count = rows * outFeatures
         let out = TensorStorage(uninitializedCount: count)
-        if let bias, rows > 0 {
+        let biasValues = bias?.storage.pointer
+        if let biasValues, rows > 0 {
             // Every row starts as the bias (GEMM then adds with beta = 1). Copy one row, then
             // keep doubling the filled prefix: log₂(rows) copies instead of one per row.
-            out.pointer.update(from: bias.storage.pointer, count: outFeatures)
+            out.pointer.update(from: biasValues, count: outFeatures)
             var filled = 1
             while filled < rows {
                 let chunk = Swift.min(filled, rows - filled)
@@ -117,7 +120,7 @@ extension Tensor {
         }
         gemm(transposeA: false, transposeB: true, m: rows, n: outFeatures, k: inFeatures,
              a: storage.pointer, lda: inFeatures, b: weight.storage.pointer, ldb: inFeatures,
-             beta: bias == nil ? 0 : 1, c: out.pointer, ldc: outFeatures)
+             beta: biasValues == nil ? 0 : 1, c: out.pointer, ldc: outFeatures)
         switch activation {
         case .tanh: ascent_vtanh_inplace(out.pointer, count)
         case .relu: ascent_vrelu_inplace(out.pointer, count)
@@ -127,24 +130,17 @@ extension Tensor {
         outputShape[rank - 1] = outFeatures
         // The closure holds storages and nodes rather than whole tensors: fewer references to
         // count on the path every MLP layer takes. The output is kept alive by the node.
-        let (input, inputNode, weights, weightNode) = (storage, node, weight.storage, weight.node)
-        let biasNode = bias?.node
         let y = UnsafePointer(out.pointer)
-        return .result(shape: outputShape, storage: out, input: self, weight, bias) { grad in
-            // Gradient with respect to the pre-activation.
-            var preActivation: TensorStorage?
+        return .result(shape: outputShape, storage: out, input: self, weight, bias, backward: {
+            [input = storage, inputNode = node, weights = weight.storage, weightNode = weight.node, biasNode = bias?.node] grad in
+            // Gradient with respect to the pre-activation, in place: the buffer is this node's
+            // own and is freed after this closure.
             switch activation {
-            case .tanh:
-                let buffer = TensorStorage(uninitializedCount: count)
-                ascent_vtanh_backward(y, grad.pointer, buffer.pointer, count, 0)
-                preActivation = buffer
-            case .relu:
-                let buffer = TensorStorage(uninitializedCount: count)
-                ascent_vrelu_backward(y, grad.pointer, buffer.pointer, count)
-                preActivation = buffer
+            case .tanh: ascent_vtanh_backward_inplace(y, grad.pointer, count)
+            case .relu: ascent_vrelu_backward_inplace(y, grad.pointer, count)
             default: break
             }
-            let g = UnsafePointer((preActivation ?? grad).pointer)
+            let g = UnsafePointer(grad.pointer)
             inputNode.accumulateGradientOrWrite { gx, beta in
                 gemm(transposeA: false, transposeB: false, m: rows, n: inFeatures, k: outFeatures,
                      a: g, lda: outFeatures, b: weights.pointer, ldb: inFeatures, beta: beta, c: gx, ldc: inFeatures)
@@ -157,7 +153,6 @@ extension Tensor {
                 if beta == 0 { gb.update(repeating: 0, count: outFeatures) }
                 ascent_add_column_sums(g, rows, outFeatures, gb)
             }
-            withExtendedLifetime(preActivation) {}
-        }
+        })
     }
 }

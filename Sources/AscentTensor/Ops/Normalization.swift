@@ -29,7 +29,7 @@ extension Tensor {
                 out.pointer[r * features + j] = xhat * w[j] + b[j]
             }
         }
-        return .result(shape: shape, storage: out, inputs: [self, gain, bias]) { [self] grad in
+        return .result(shape: shape, storage: out, input: self, gain, bias, backward: { [self] grad in
             let g = grad.pointer, xhat = normalized.pointer
             gain.accumulateGradient { gw in
                 for r in 0..<rows { for j in 0..<features { gw[j] += g[r * features + j] * xhat[r * features + j] } }
@@ -53,7 +53,7 @@ extension Tensor {
                     }
                 }
             }
-        }
+        })
     }
 
     /// A `[size, size]` additive attention mask: 0 where key ≤ query, −∞ above the diagonal.

@@ -15,10 +15,10 @@ extension Tensor {
         var total = 0.0
         for i in 0..<count { total += Double(storage.pointer[i]) }
         let out = TensorStorage(repeating: Float(total), count: 1)
-        return .result(shape: [], storage: out, inputs: [self]) { [self] grad in
+        return .result(shape: [], storage: out, input: self, backward: { [self] grad in
             let g = grad.pointer[0]
             self.accumulateGradient { gx in for i in 0..<count { gx[i] += g } }
-        }
+        })
     }
 
     /// Sum along one axis (negative counts from the end).
@@ -35,7 +35,7 @@ extension Tensor {
             }
         }
         return .result(shape: reducedShape(axis: axis, keepingDimension: keepingDimension), storage: out,
-                       inputs: [self]) { [self] grad in
+                       input: self, backward: { [self] grad in
             self.accumulateGradient { gx in
                 let g = grad.pointer
                 for o in 0..<outer {
@@ -45,7 +45,7 @@ extension Tensor {
                     }
                 }
             }
-        }
+        })
     }
 
     /// Mean of all elements, as a scalar.
@@ -85,7 +85,7 @@ extension Tensor {
             }
         }
         return .result(shape: reducedShape(axis: axis, keepingDimension: keepingDimension), storage: out,
-                       inputs: [self]) { [self] grad in
+                       input: self, backward: { [self] grad in
             self.accumulateGradient { gx in
                 for o in 0..<outer {
                     for i in 0..<inner {
@@ -93,7 +93,7 @@ extension Tensor {
                     }
                 }
             }
-        }
+        })
     }
 
     /// Maximum of all elements, as a scalar.

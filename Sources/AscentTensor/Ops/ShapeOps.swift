@@ -11,9 +11,9 @@ extension Tensor {
                      "reshaped: shape \(shape) (\(count) elements) cannot become \(newShape)")
         guard node != nil && GradientMode.isRecording else { return Tensor(shape: resolved, storage: storage) }
         // Shares storage; the gradient passes through unchanged.
-        return .result(shape: resolved, storage: storage, inputs: [self]) { [self] grad in
+        return .result(shape: resolved, storage: storage, input: self, backward: { [self] grad in
             self.accumulateGradient { gx in for i in 0..<count { gx[i] += grad.pointer[i] } }
-        }
+        })
     }
 
     /// Inserts a dimension of size 1 at `axis`.
@@ -42,12 +42,12 @@ extension Tensor {
         let gatherStrides = order.map { sourceStrides[$0] }
         let out = TensorStorage(uninitializedCount: count)
         Tensor.stridedCopy(from: storage.pointer, strides: gatherStrides, shape: newShape, to: out.pointer)
-        return .result(shape: newShape, storage: out, inputs: [self]) { [self] grad in
+        return .result(shape: newShape, storage: out, input: self, backward: { [self] grad in
             self.accumulateGradient { gx in
                 // Scatter back: walk the result layout, writing to the source positions.
                 Tensor.stridedScatter(from: grad.pointer, shape: newShape, strides: gatherStrides, to: gx)
             }
-        }
+        })
     }
 
     /// Swaps two axes (default: the last two, a matrix transpose).
@@ -105,14 +105,14 @@ extension Tensor {
         for o in 0..<outer {
             (out.pointer + o * block).update(from: storage.pointer + (o * length + range.lowerBound) * inner, count: block)
         }
-        return .result(shape: newShape, storage: out, inputs: [self]) { [self] grad in
+        return .result(shape: newShape, storage: out, input: self, backward: { [self] grad in
             self.accumulateGradient { gx in
                 for o in 0..<outer {
                     let dst = gx + (o * length + range.lowerBound) * inner, src = grad.pointer + o * block
                     for i in 0..<block { dst[i] += src[i] }
                 }
             }
-        }
+        })
     }
 
     /// The sub-tensor at `index` along `axis`, with that axis removed (Python's `x[:, i]`).
@@ -149,7 +149,7 @@ extension Tensor {
             }
             start += length
         }
-        return .result(shape: newShape, storage: out, inputs: tensors) { grad in
+        return .result(shape: newShape, storage: out, inputs: tensors, backward: { grad in
             var start = 0
             for (t, length) in zip(tensors, lengths) {
                 t.accumulateGradient { gx in
@@ -160,7 +160,7 @@ extension Tensor {
                 }
                 start += length
             }
-        }
+        })
     }
 
     /// Stacks equally shaped tensors along a new axis.

@@ -23,7 +23,7 @@ extension Tensor {
             }
         }
         return .result(shape: reducedShape(axis: axis, keepingDimension: keepingDimension), storage: out,
-                       inputs: [self]) { [self] grad in
+                       input: self, backward: { [self] grad in
             self.accumulateGradient { gx in
                 for o in 0..<outer {
                     for i in 0..<inner {
@@ -33,14 +33,14 @@ extension Tensor {
                     }
                 }
             }
-        }
+        })
     }
 
     /// softmax along an axis: exp(x - logsumexp(x)). Gradient: y ⊙ (g − Σ g y).
     public func softmax(alongAxis axis: Int = -1) -> Tensor {
         let (_, outer, length, inner) = lanes(alongAxis: axis, "softmax")
         let y = normalizedExponentials(outer: outer, length: length, inner: inner, logarithmic: false)
-        return .result(shape: shape, storage: y, inputs: [self]) { [self] grad in
+        return .result(shape: shape, storage: y, input: self, backward: { [self] grad in
             self.accumulateGradient { gx in
                 Tensor.forEachLane(outer: outer, length: length, inner: inner) { base in
                     var dot: Float = 0
@@ -51,14 +51,14 @@ extension Tensor {
                     }
                 }
             }
-        }
+        })
     }
 
     /// log-softmax along an axis: x - logsumexp(x). Gradient: g − softmax ⊙ Σ g.
     public func logSoftmax(alongAxis axis: Int = -1) -> Tensor {
         let (_, outer, length, inner) = lanes(alongAxis: axis, "logSoftmax")
         let y = normalizedExponentials(outer: outer, length: length, inner: inner, logarithmic: true)
-        return .result(shape: shape, storage: y, inputs: [self]) { [self] grad in
+        return .result(shape: shape, storage: y, input: self, backward: { [self] grad in
             self.accumulateGradient { gx in
                 Tensor.forEachLane(outer: outer, length: length, inner: inner) { base in
                     var total: Float = 0
@@ -69,7 +69,7 @@ extension Tensor {
                     }
                 }
             }
-        }
+        })
     }
 
     private static func forEachLane(outer: Int, length: Int, inner: Int, _ body: (Int) -> Void) {

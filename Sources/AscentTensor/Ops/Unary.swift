@@ -9,12 +9,12 @@ extension Tensor {
         let out = TensorStorage(uninitializedCount: count)
         let x = storage.pointer, y = out.pointer
         for i in 0..<count { y[i] = forward(x[i]) }
-        return .result(shape: shape, storage: out, inputs: [self]) { [self] grad in
+        return .result(shape: shape, storage: out, input: self, backward: { [self] grad in
             self.accumulateGradient { gx in
                 let g = grad.pointer
                 for i in 0..<count { gx[i] += g[i] * derivative(x[i], y[i]) }
             }
-        }
+        })
     }
 
     /// Elementwise negation.
@@ -24,12 +24,12 @@ extension Tensor {
     public func exp() -> Tensor {
         let out = TensorStorage(uninitializedCount: count)
         ascent_vexp(storage.pointer, out.pointer, count)
-        return .result(shape: shape, storage: out, inputs: [self]) { [self] grad in
+        return .result(shape: shape, storage: out, input: self, backward: { [self] grad in
             self.accumulateGradient { gx in
                 let g = grad.pointer, y = out.pointer
                 for i in 0..<count { gx[i] += g[i] * y[i] }
             }
-        }
+        })
     }
 
     /// Natural logarithm; d/dx = 1/x.
@@ -54,9 +54,9 @@ extension Tensor {
     public func tanh() -> Tensor {
         let out = TensorStorage(uninitializedCount: count)
         ascent_vtanh(storage.pointer, out.pointer, count)
-        return .result(shape: shape, storage: out, inputs: [self]) { [self] grad in
+        return .result(shape: shape, storage: out, input: self, backward: { [self] grad in
             self.accumulateGradientOrWrite { gx, beta in ascent_vtanh_backward(out.pointer, grad.pointer, gx, count, beta) }
-        }
+        })
     }
 
     /// Logistic sigmoid 1 / (1 + e^-x), computed without overflow; d/dx = y (1 - y).
@@ -91,7 +91,7 @@ extension Tensor {
             for i in 0..<n { t.pointer[i] = c * (x[i] + 0.044715 * x[i] * x[i] * x[i]) }
             ascent_vtanh_inplace(t.pointer, n)
             for i in 0..<n { out.pointer[i] = 0.5 * x[i] * (1 + t.pointer[i]) }
-            return .result(shape: shape, storage: out, inputs: [self]) { [self] grad in
+            return .result(shape: shape, storage: out, input: self, backward: { [self] grad in
                 self.accumulateGradient { gx in
                     let g = grad.pointer, tp = t.pointer
                     for i in 0..<n {
@@ -99,7 +99,7 @@ extension Tensor {
                         gx[i] += g[i] * (0.5 * (1 + ti) + 0.5 * xi * (1 - ti * ti) * c * (1 + 3 * 0.044715 * xi * xi))
                     }
                 }
-            }
+            })
         }
     }
 
