@@ -9,6 +9,5 @@ void ascent_tune_allocator(void) {
 #if defined(__GLIBC__)
     mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's maximum on 64-bit; larger values are refused
     mallopt(M_TRIM_THRESHOLD, 512 << 20);
-    mallopt(M_MXFAST, 0);
 #endif
 }

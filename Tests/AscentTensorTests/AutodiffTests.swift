@@ -49,6 +49,31 @@ struct AutodiffTests {
         #expect(first.0.scalars != layer.weight.gradient!.scalars)
     }
 
+    /// Two networks trained side by side on the kernel threads get exactly the gradients of
+    /// back-propagating them one after the other, and each task records (or not) as its caller.
+    @Test func concurrentBackwardPassesMatchSerialOnes() {
+        var generator = RandomGenerator(seed: 9, stream: "concurrent")
+        let first = MLP(sizes: [3, 16, 1], generator: &generator), second = MLP(sizes: [3, 16, 1], generator: &generator)
+        let x = Tensor.randomNormal([8, 3], generator: &generator)
+        func gradients() -> [[Float]] {
+            (first.parameters + second.parameters).map { $0.gradient!.scalars }
+        }
+        first.zeroGradients(); second.zeroGradients()
+        first(x).pow(2).sum().backward()
+        second(x).tanh().sum().backward()
+        let serial = gradients()
+        for _ in 0..<20 {
+            first.zeroGradients(); second.zeroGradients()
+            KernelThreads.concurrently({ first(x).pow(2).sum().backward() }, { second(x).tanh().sum().backward() })
+            #expect(gradients() == serial)
+        }
+        var firstRecorded = true, secondRecorded = true
+        withoutGradients {
+            KernelThreads.concurrently({ firstRecorded = first(x).requiresGradient }, { secondRecorded = second(x).requiresGradient })
+        }
+        #expect(!firstRecorded && !secondRecorded)
+    }
+
     @Test func detachStopsGradient() {
         let x = Tensor([1, 2]).requiringGradient()
         (x * x.detached()).sum().backward()

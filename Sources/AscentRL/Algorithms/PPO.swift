@@ -111,31 +111,38 @@ public final class PPO {
 
                 let perturbation = c.rpoAlpha > 0 && model.logStd != nil
                     ? Tensor.randomUniform(batch.actions.shape, low: -c.rpoAlpha, high: c.rpoAlpha, generator: &minibatchGenerator) : nil
-                let (newLogProbability, entropy) = model.evaluate(batch.observations, actions: batch.actions, meanPerturbation: perturbation)
-                let logRatio = newLogProbability - batch.oldLogProbabilities
-                let ratio = logRatio.exp()
-                // Clipped surrogate (core detail 8): maximise min(r A, clip(r) A) = minimise max(−r A, −clip(r) A).
-                let negativeAdvantages = -batch.advantages
-                let unclipped = negativeAdvantages * ratio
-                let clippedLoss = negativeAdvantages * ratio.clamped(min: 1 - clip, max: 1 + clip)
-                let policyLoss = Tensor.maximum(unclipped, clippedLoss).mean()
-                let newValues = model.value(batch.observations)
-                let valueLoss: Tensor
-                if c.clipValueLoss {  // core detail 9
-                    let clippedValues = batch.oldValues + (newValues - batch.oldValues).clamped(min: -clip, max: clip)
-                    valueLoss = Tensor.maximum((newValues - batch.returns).pow(2), (clippedValues - batch.returns).pow(2)).mean() * 0.5
-                } else {
-                    valueLoss = (newValues - batch.returns).pow(2).mean() * 0.5
-                }
-                let entropyMean = entropy
-                let loss = policyLoss - entropyMean * c.entropyCoefficient + valueLoss * c.valueCoefficient  // core detail 10
+                optimizer.zeroGradients()
+                // The actor's and the critic's losses share no parameters, so each is built and
+                // back-propagated on its own core: the same gradients as back-propagating their
+                // sum (core detail 10), in about half the time.
+                var policyLoss = Tensor(0), entropyMean = Tensor(0), logRatio = Tensor(0), valueLoss = Tensor(0)
+                KernelThreads.concurrently({
+                    let (newLogProbability, entropy) = model.evaluate(batch.observations, actions: batch.actions, meanPerturbation: perturbation)
+                    logRatio = newLogProbability - batch.oldLogProbabilities
+                    let ratio = logRatio.exp()
+                    // Clipped surrogate (core detail 8): maximise min(r A, clip(r) A) = minimise max(−r A, −clip(r) A).
+                    let negativeAdvantages = -batch.advantages
+                    let unclipped = negativeAdvantages * ratio
+                    let clippedLoss = negativeAdvantages * ratio.clamped(min: 1 - clip, max: 1 + clip)
+                    policyLoss = Tensor.maximum(unclipped, clippedLoss).mean()
+                    entropyMean = entropy
+                    (policyLoss - entropyMean * c.entropyCoefficient).backward()
+                }, {
+                    let newValues = model.value(batch.observations)
+                    if c.clipValueLoss {  // core detail 9
+                        let clippedValues = batch.oldValues + (newValues - batch.oldValues).clamped(min: -clip, max: clip)
+                        valueLoss = Tensor.maximum((newValues - batch.returns).pow(2), (clippedValues - batch.returns).pow(2)).mean() * 0.5
+                    } else {
+                        valueLoss = (newValues - batch.returns).pow(2).mean() * 0.5
+                    }
+                    (valueLoss * c.valueCoefficient).backward()
+                })
+                let loss = policyLoss.item - entropyMean.item * c.entropyCoefficient + valueLoss.item * c.valueCoefficient
 
                 let (kl, kl3, clippedFraction) = Self.ratioStatistics(logRatio.scalars, clip: clip)
                 if let target = c.targetKL, kl3 > 1.5 * Double(target) { break epochs }  // stop before stepping further
 
-                optimizer.zeroGradients()
-                loss.backward()
-                try requireFinite([loss.item], "loss", step: globalStep)
+                try requireFinite([loss], "loss", step: globalStep)
                 let norm = clipGradientNorm(parameters, maxNorm: c.maxGradientNorm)  // core detail 11
                 guard norm.isFinite else { throw RLError.nonFinite(quantity: "gradient norm", step: globalStep) }
                 optimizer.step()
@@ -171,17 +178,14 @@ public final class PPO {
 
     private func minibatch(_ indices: ArraySlice<Int>, obsSize: Int, actSize: Int, normalizeAdvantages: Bool) -> Minibatch {
         let b = indices.count
-        var obs = [Float](), act = [Float](), logp = [Float](), adv = [Float](), ret = [Float](), val = [Float]()
-        obs.reserveCapacity(b * obsSize); act.reserveCapacity(b * actSize)
-        for i in indices {
-            obs.append(contentsOf: buffer.observations[(i * obsSize)..<((i + 1) * obsSize)])
-            act.append(contentsOf: buffer.actions[(i * actSize)..<((i + 1) * actSize)])
-            logp.append(buffer.logProbabilities[i]); adv.append(buffer.advantages[i])
-            ret.append(buffer.returns[i]); val.append(buffer.values[i])
-        }
-        if normalizeAdvantages { adv = standardized(adv) }  // core detail 7
-        return Minibatch(observations: Tensor(shape: [b, obsSize], obs), actions: Tensor(shape: [b, actSize], act),
-                         oldLogProbabilities: Tensor(logp), advantages: Tensor(adv), returns: Tensor(ret), oldValues: Tensor(val))
+        let buffer = self.buffer
+        var advantages = buffer.advantages.rows(indices, width: 1)
+        if normalizeAdvantages { advantages = standardized(advantages) }  // core detail 7
+        return Minibatch(observations: Tensor(shape: [b, obsSize], buffer.observations.rows(indices, width: obsSize)),
+                         actions: Tensor(shape: [b, actSize], buffer.actions.rows(indices, width: actSize)),
+                         oldLogProbabilities: Tensor(buffer.logProbabilities.rows(indices, width: 1)),
+                         advantages: Tensor(advantages), returns: Tensor(buffer.returns.rows(indices, width: 1)),
+                         oldValues: Tensor(buffer.values.rows(indices, width: 1)))
     }
 
     /// (k1, k3, clip fraction) from log-ratios log(π_new / π_old).

@@ -89,3 +89,23 @@ public struct RolloutBuffer {
         }
     }
 }
+
+extension Array where Element == Float {
+    /// Rows `indices` (in that order) of this row-major array of rows `width` long: a
+    /// shuffled minibatch gathered with one copy per row.
+    func rows(_ indices: ArraySlice<Int>, width: Int) -> [Float] {
+        precondition(width > 0 && count % width == 0, "rows: \(count) values do not form rows of width \(width)")
+        let rowCount = count / width
+        return [Float](unsafeUninitializedCapacity: indices.count * width) { gathered, initialized in
+            withUnsafeBufferPointer { source in
+                var destination = gathered.baseAddress!
+                for row in indices {
+                    precondition(row >= 0 && row < rowCount, "rows: row \(row) out of range 0..<\(rowCount)")
+                    destination.initialize(from: source.baseAddress! + row * width, count: width)
+                    destination += width
+                }
+            }
+            initialized = indices.count * width
+        }
+    }
+}

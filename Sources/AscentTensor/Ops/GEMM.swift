@@ -28,15 +28,3 @@ public enum MatmulBackend {
         #endif
     }
 }
-
-/// The threads Ascent's kernels split large matrix products over: all online cores by
-/// default (or `ASCENT_NUM_THREADS`). Results do not depend on it; speed does.
-public enum KernelThreads {
-    public static var count: Int { Int(ascent_kernel_threads()) }
-
-    /// Limits the kernels to `threads` threads (1 keeps everything on the calling thread).
-    public static func set(_ threads: Int) {
-        precondition(threads > 0, "KernelThreads.set: needs at least one thread, got \(threads)")
-        ascent_set_kernel_threads(Int32(Swift.min(threads, 64)))
-    }
-}
