@@ -111,6 +111,9 @@ void ascent_vtanh(const float *x, float *y, long n) { DISPATCH(ascent_vtanh, x, 
 void ascent_vtanh_inplace(float *x, long n) { DISPATCH(ascent_vtanh_inplace, x, n) }
 void ascent_vrelu_inplace(float *x, long n) { DISPATCH(ascent_vrelu_inplace, x, n) }
 void ascent_vrelu_backward(const float *y, const float *gy, float *gx, long n) { DISPATCH(ascent_vrelu_backward, y, gy, gx, n) }
+void ascent_add_bias_activation(float *x, const float *bias, long rows, long cols, int activation) {
+    DISPATCH(ascent_add_bias_activation, x, bias, rows, cols, activation)
+}
 void ascent_vtanh_backward_inplace(const float *y, float *g, long n) { DISPATCH(ascent_vtanh_backward_inplace, y, g, n) }
 void ascent_vrelu_backward_inplace(const float *y, float *g, long n) { DISPATCH(ascent_vrelu_backward_inplace, y, g, n) }
 void ascent_vtanh_backward(const float *y, const float *gy, float *gx, long n, float beta) {

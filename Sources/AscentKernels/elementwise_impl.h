@@ -1,6 +1,7 @@
 // Elementwise loops written once in plain, branch-free C and compiled per
 // instruction-set level (the including file sets the target), so the compiler
 // vectorises each for its level. Included with ELEMENTWISE_SUFFIX defined.
+#include "AscentKernels.h"
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -57,8 +58,8 @@ static inline float ew_tanh(float x) {
     q = q * x2 + 2.26843463243900e-03f;
     q = q * x2 + 4.89352518554385e-03f;
     float y = p / q;
-    y = (x < 0.0004f && x > -0.0004f) ? x : y;
-    return x != x ? x : y;
+    // NaN needs no test of its own: it passes the clamp and the polynomials unchanged.
+    return (x < 0.0004f && x > -0.0004f) ? x : y;
 }
 
 void EW_NAME(ascent_vexp, ELEMENTWISE_SUFFIX)(const float *x, float *y, long n) {
@@ -71,6 +72,27 @@ void EW_NAME(ascent_vtanh, ELEMENTWISE_SUFFIX)(const float *x, float *y, long n)
 
 void EW_NAME(ascent_vtanh_inplace, ELEMENTWISE_SUFFIX)(float *x, long n) {
     for (long i = 0; i < n; i++) x[i] = ew_tanh(x[i]);
+}
+
+void EW_NAME(ascent_add_bias_activation, ELEMENTWISE_SUFFIX)(float *restrict x, const float *restrict bias,
+                                                             long rows, long cols, int activation) {
+    // One loop per activation, so each vectorises over the columns.
+    for (long r = 0; r < rows; r++) {
+        float *row = x + r * cols;
+        switch (activation) {
+        case ASCENT_ACTIVATION_TANH:
+            for (long j = 0; j < cols; j++) row[j] = ew_tanh(row[j] + bias[j]);
+            break;
+        case ASCENT_ACTIVATION_RELU:
+            for (long j = 0; j < cols; j++) {
+                float v = row[j] + bias[j];
+                row[j] = v > 0.0f ? v : 0.0f;
+            }
+            break;
+        default:
+            for (long j = 0; j < cols; j++) row[j] += bias[j];
+        }
+    }
 }
 
 void EW_NAME(ascent_vtanh_backward, ELEMENTWISE_SUFFIX)(const float *restrict y, const float *restrict gy,

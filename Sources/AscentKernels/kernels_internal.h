@@ -22,6 +22,7 @@ void ascent_sgemm_avx512(SGEMM_ARGS);
     void ascent_vtanh_backward_inplace_##SUFFIX(const float *y, float *g, long n); \
     void ascent_vrelu_backward_inplace_##SUFFIX(const float *y, float *g, long n); \
     void ascent_vrelu_inplace_##SUFFIX(float *x, long n); \
+    void ascent_add_bias_activation_##SUFFIX(float *x, const float *bias, long rows, long cols, int activation); \
     void ascent_vrelu_backward_##SUFFIX(const float *y, const float *gy, float *gx, long n); \
     void ascent_adam_update_##SUFFIX(float *param, const float *grad, float *m, float *v, long n, \
         float beta1, float beta2, float step_size, float bias2, float eps, float decay); \

@@ -170,6 +170,8 @@ struct TensorOperationTests {
             #expect(Swift.abs(t[i] - Libm.tanhf(v)) <= 5e-7)
         }
         #expect(Tensor([.nan]).exp().scalars[0].isNaN)
+        let special = Tensor([.nan, .infinity, -.infinity, 0]).tanh().scalars
+        #expect(special[0].isNaN && Swift.abs(special[1] - 1) <= 5e-7 && special[2] == -special[1] && special[3] == 0)
         #expect(Tensor([100]).exp().scalars[0] == .infinity)
     }
 }

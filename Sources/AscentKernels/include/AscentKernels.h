@@ -69,6 +69,12 @@ void ascent_adam_update(float *param, const float *grad, float *m, float *v, lon
                         float beta1, float beta2, float step_size, float bias2,
                         float eps, float decay);
 
+/// Activations a fused layer can apply (see ``ascent_add_bias_activation``).
+enum { ASCENT_ACTIVATION_IDENTITY = 0, ASCENT_ACTIVATION_TANH = 1, ASCENT_ACTIVATION_RELU = 2 };
+/// x[r, j] ← act(x[r, j] + bias[j]) in place for a row-major rows x cols matrix: the
+/// epilogue of a linear layer after its GEMM. ReLU maps NaN to 0, as ascent_vrelu_inplace.
+void ascent_add_bias_activation(float *x, const float *bias, long rows, long cols, int activation);
+
 /// g[i] *= 1 - y[i]^2 and g[i] = y[i] > 0 ? g[i] : 0: the tanh and ReLU backward passes
 /// in place, for a gradient buffer nobody else reads (separate entry points: an aliased
 /// pair of pointers would defeat vectorisation). g must not overlap y.

@@ -31,7 +31,9 @@ public struct TensorStorage: @unchecked Sendable {
     }
 
     public var count: Int {
-        @inline(__always) get { block.header.count }
+        // Through the pointer: `header` is a class property, so reading it directly would
+        // cost a dynamic exclusivity check on every access.
+        @inline(__always) get { block.withUnsafeMutablePointerToHeader { $0.pointee.count } }
     }
 
     /// Uninitialised storage; callers must write every element before reading.

@@ -106,25 +106,21 @@ extension Tensor {
         let rows = inFeatures > 0 ? self.count / inFeatures : shape.dropLast().reduce(1, *)
         let count = rows * outFeatures
         let out = TensorStorage(uninitializedCount: count)
-        let biasValues = bias?.storage.pointer
-        if let biasValues, rows > 0 {
-            // Every row starts as the bias (GEMM then adds with beta = 1). Copy one row, then
-            // keep doubling the filled prefix: log₂(rows) copies instead of one per row.
-            out.pointer.update(from: biasValues, count: outFeatures)
-            var filled = 1
-            while filled < rows {
-                let chunk = Swift.min(filled, rows - filled)
-                (out.pointer + filled * outFeatures).update(from: out.pointer, count: chunk * outFeatures)
-                filled += chunk
-            }
-        }
         gemm(transposeA: false, transposeB: true, m: rows, n: outFeatures, k: inFeatures,
              a: storage.pointer, lda: inFeatures, b: weight.storage.pointer, ldb: inFeatures,
-             beta: biasValues == nil ? 0 : 1, c: out.pointer, ldc: outFeatures)
-        switch activation {
-        case .tanh: ascent_vtanh_inplace(out.pointer, count)
-        case .relu: ascent_vrelu_inplace(out.pointer, count)
-        default: break
+             beta: 0, c: out.pointer, ldc: outFeatures)
+        let kernelActivation: Int32 = switch activation {
+        case .tanh: Int32(ASCENT_ACTIVATION_TANH)
+        case .relu: Int32(ASCENT_ACTIVATION_RELU)
+        default: Int32(ASCENT_ACTIVATION_IDENTITY)
+        }
+        if let bias {
+            // Bias and activation in one pass over the product.
+            ascent_add_bias_activation(out.pointer, bias.storage.pointer, rows, outFeatures, kernelActivation)
+        } else if activation == .tanh {
+            ascent_vtanh_inplace(out.pointer, count)
+        } else if activation == .relu {
+            ascent_vrelu_inplace(out.pointer, count)
         }
         var outputShape = shape
         outputShape[rank - 1] = outFeatures

@@ -11,12 +11,15 @@ extension Tensor {
     }
 
     /// Sum of all elements, as a scalar. Accumulates in Double.
-    public func sum() -> Tensor {
+    public func sum() -> Tensor { scaledSum(1) }
+
+    /// Sum of all elements times `scale`, as one op (a mean is a loss's last step).
+    private func scaledSum(_ scale: Float) -> Tensor {
         var total = 0.0
         for i in 0..<count { total += Double(storage.pointer[i]) }
-        let out = TensorStorage(repeating: Float(total), count: 1)
+        let out = TensorStorage(repeating: Float(total) * scale, count: 1)
         return .result(shape: [], storage: out, input: self, backward: { [self] grad in
-            let g = grad.pointer[0]
+            let g = grad.pointer[0] * scale
             self.accumulateGradient { gx in for i in 0..<count { gx[i] += g } }
         })
     }
@@ -49,7 +52,7 @@ extension Tensor {
     }
 
     /// Mean of all elements, as a scalar.
-    public func mean() -> Tensor { sum() * (1 / Float(Swift.max(count, 1))) }
+    public func mean() -> Tensor { scaledSum(1 / Float(Swift.max(count, 1))) }
 
     /// Mean along one axis.
     public func mean(alongAxis axis: Int, keepingDimension: Bool = false) -> Tensor {

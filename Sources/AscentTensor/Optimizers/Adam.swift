@@ -18,8 +18,8 @@ public final class Adam: Optimizer {
     public let decoupledWeightDecay: Bool
     /// Number of updates taken (t in the bias corrections).
     public private(set) var stepCount: Int = 0
-    private var firstMoment: SlotBuffers
-    private var secondMoment: SlotBuffers
+    private let firstMoment: SlotBuffers
+    private let secondMoment: SlotBuffers
 
     public init(_ parameters: [(name: String, parameter: Parameter)], learningRate: Float = 1e-3,
                 beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,

@@ -36,7 +36,7 @@ public struct OptimizerState: Sendable {
 /// Per-parameter state buffers of one kind (first moments, say), created zeroed.
 struct SlotBuffers {
     let kind: String
-    private(set) var buffers: [TensorStorage]
+    let buffers: [TensorStorage]
 
     init(kind: String, for parameters: [(name: String, parameter: Parameter)]) {
         self.kind = kind

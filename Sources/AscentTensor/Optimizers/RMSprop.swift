@@ -12,8 +12,8 @@ public final class RMSprop: Optimizer {
     public let epsilon: Float
     public let momentum: Float
     public let epsilonInsideSquareRoot: Bool
-    private var squareAverage: SlotBuffers
-    private var velocity: SlotBuffers
+    private let squareAverage: SlotBuffers
+    private let velocity: SlotBuffers
 
     public init(_ parameters: [(name: String, parameter: Parameter)], learningRate: Float = 1e-2,
                 alpha: Float = 0.99, epsilon: Float = 1e-8, momentum: Float = 0,

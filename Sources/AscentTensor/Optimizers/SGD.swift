@@ -8,7 +8,7 @@ public final class SGD: Optimizer {
     public let momentum: Float
     public let nesterov: Bool
     public let weightDecay: Float
-    private var velocity: SlotBuffers
+    private let velocity: SlotBuffers
 
     public init(_ parameters: [(name: String, parameter: Parameter)], learningRate: Float,
                 momentum: Float = 0, nesterov: Bool = false, weightDecay: Float = 0) {
