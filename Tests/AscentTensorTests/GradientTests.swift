@@ -81,6 +81,9 @@ let neuralCases: [GradientCase] = [
     .init(name: "diagonal Gaussian log-probability", shapes: [[4, 2], [4, 2], [2]]) {
         Tensor.diagonalGaussianLogProbability(samples: $0[0], mean: $0[1], logStd: $0[2])
     },
+    .init(name: "PPO clipped surrogate", shapes: [[8], [8]]) {
+        ($0[0] * 0.3).clippedSurrogateLoss(advantages: $0[1], clipRange: 0.2)
+    },
     .init(name: "layerNorm", shapes: [[3, 6], [6], [6]]) { $0[0].layerNorm(gain: $0[1], bias: $0[2]) },
     .init(name: "causal attention", shapes: [[2, 4, 3], [2, 4, 3], [2, 4, 3]]) { t in
         let scores = t[0].matmul(t[1], transposeB: true) * (1 / Float(3).squareRoot()) + Tensor.causalMask(size: 4)
@@ -97,6 +100,25 @@ struct GradientTests {
     @Test(arguments: shapeCases) func shapes(_ c: GradientCase) { #expect(gradientError(c) <= 1) }
     @Test(arguments: linearAlgebraCases) func linearAlgebra(_ c: GradientCase) { #expect(gradientError(c) <= 1) }
     @Test(arguments: neuralCases) func neural(_ c: GradientCase) { #expect(gradientError(c) <= 1) }
+
+    /// The fused PPO loss is exactly its definition written with ordinary ops, loss and
+    /// gradient bit for bit, with clipped, unclipped and zero-advantage elements.
+    @Test func clippedSurrogateLossEqualsItsComposition() {
+        var generator = RandomGenerator(seed: 21, stream: "surrogate")
+        var advantageValues = (0..<64).map { _ in generator.normal() }
+        advantageValues[5] = 0
+        let advantages = Tensor(advantageValues)
+        let logRatios = (Tensor.randomNormal([64], generator: &generator) * 0.25).detached()
+        let fused = logRatios.requiringGradient(), composed = logRatios.requiringGradient()
+        let fusedLoss = fused.clippedSurrogateLoss(advantages: advantages, clipRange: 0.2)
+        let ratio = composed.exp(), negated = -advantages
+        let composedLoss = Tensor.maximum(negated * ratio, negated * ratio.clamped(min: 0.8, max: 1.2)).mean()
+        fusedLoss.backward()
+        composedLoss.backward()
+        #expect(fusedLoss.item == composedLoss.item)
+        #expect(fused.gradient!.scalars == composed.gradient!.scalars)
+        #expect(fused.gradient!.scalars.contains(0) && fused.gradient!.scalars.contains { $0 != 0 })
+    }
 
     @Test func checkerCatchesAWrongGradient() {
         // A deliberately wrong derivative must be reported: the checker itself can fail.

@@ -62,6 +62,7 @@ public class SyncVectorEnvironment: VectorEnvironment {
         }
         result.prepare(count: count, observationSize: size)
         var tally = self.tally
+        self.tally = EpisodeTally(count: 0)  // leave the arrays uniquely referenced: no copy on write
         defer { self.tally = tally }
         // Every slot writes only its own elements, so the threaded subclass can run slots in
         // parallel; raw buffers keep reference counting off the shared arrays.

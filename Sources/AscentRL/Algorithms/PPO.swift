@@ -119,12 +119,9 @@ public final class PPO {
                 KernelThreads.concurrently({
                     let (newLogProbability, entropy) = model.evaluate(batch.observations, actions: batch.actions, meanPerturbation: perturbation)
                     logRatio = newLogProbability - batch.oldLogProbabilities
-                    let ratio = logRatio.exp()
-                    // Clipped surrogate (core detail 8): maximise min(r A, clip(r) A) = minimise max(−r A, −clip(r) A).
-                    let negativeAdvantages = -batch.advantages
-                    let unclipped = negativeAdvantages * ratio
-                    let clippedLoss = negativeAdvantages * ratio.clamped(min: 1 - clip, max: 1 + clip)
-                    policyLoss = Tensor.maximum(unclipped, clippedLoss).mean()
+                    // Clipped surrogate (core detail 8): maximise min(r A, clip(r) A), i.e. minimise
+                    // mean max(−r A, −clip(r) A) with r = exp(logRatio), as one fused op.
+                    policyLoss = logRatio.clippedSurrogateLoss(advantages: batch.advantages, clipRange: clip)
                     entropyMean = entropy
                     (policyLoss - entropyMean * c.entropyCoefficient).backward()
                 }, {
