@@ -118,9 +118,11 @@ public class SyncVectorEnvironment: VectorEnvironment {
         }
         }
         }
-        for (i, report) in reports.enumerated() where reported[i] {
-            if !report.info.isEmpty { result.infos[i] = report.info }
-            if let final = report.final { result.finalObservations[i] = final }
+        // Indices first: copying every report out of the array would count references to all
+        // 64 dictionaries each step, on the calling thread alone.
+        for i in reported.indices where reported[i] {
+            if !reports[i].info.isEmpty { result.infos[i] = reports[i].info }
+            if let final = reports[i].final { result.finalObservations[i] = final }
         }
     }
 

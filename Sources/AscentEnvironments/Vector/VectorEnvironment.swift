@@ -68,8 +68,9 @@ public struct VectorStep: Sendable {
         if rewards.count != count || observations.count != count * observationSize {
             self = VectorStep(count: count, observationSize: observationSize)
         }
-        finalObservations.removeAll(keepingCapacity: true)
-        infos.removeAll(keepingCapacity: true)
+        // Clearing an empty dictionary that kept its capacity still sweeps every bucket.
+        if !finalObservations.isEmpty { finalObservations.removeAll(keepingCapacity: true) }
+        if !infos.isEmpty { infos.removeAll(keepingCapacity: true) }
     }
 
     /// Raw views of every field, for filling slots in parallel.

@@ -35,26 +35,39 @@ final class WorkerPool: @unchecked Sendable {
     /// Rethrows the lowest-numbered worker's error.
     func run(_ body: (Int) throws -> Void) throws {
         guard threadCount > 1 else { return try body(0) }
-        withoutActuallyEscaping(body) { job in
+        withoutActuallyEscaping(body) { body in
             for i in 0..<threadCount where shared.errors[i] != nil { shared.errors[i] = nil }  // write only if set: keeps the line unshared
-            shared.job = job
-            shared.post()
-            do { try job(0) } catch { shared.errors[0] = error }
-            shared.waitForWorkers()
-            shared.job = nil
+            let job = Unmanaged.passRetained(Job(body))
+            let round = shared.post(job)
+            do { try body(0) } catch { shared.errors[0] = error }
+            shared.wakeSleepers()
+            shared.waitForWorkers(round: round)
+            job.release()
         }
         for i in 0..<threadCount { if let error = shared.errors[i] { throw error } }
     }
 
+    /// One call's body, handed to the workers by an unretained pointer: they read it without
+    /// touching its reference count (a cache line the caller would then have to win back).
+    private final class Job {
+        let body: (Int) throws -> Void
+        init(_ body: @escaping (Int) throws -> Void) { self.body = body }
+    }
+
     /// State shared with the worker threads (which outlive no pool: `stop` ends them).
+    ///
+    /// A call costs the caller one write (the round, next to the job pointer) and a wait for
+    /// the workers' completion count, which only workers write: each line changes hands as
+    /// few times as possible, about 0.3 µs per call between two cores.
     private final class Shared: @unchecked Sendable {
         typealias CacheLinePadding = (Int, Int, Int, Int, Int, Int, Int, Int)
-        // What the caller writes and workers read sits apart from what workers write, so a
-        // step's handshake moves each 64-byte cache line between cores once.
         private let padding0: CacheLinePadding = (0, 0, 0, 0, 0, 0, 0, 0)
-        let generation = Atomic<Int>(0)
-        var job: ((Int) throws -> Void)?
+        /// Bumped by the caller for every call (and to stop the workers).
+        let round = Atomic<Int>(0)
+        /// The current call's `Job`, unretained; written before `round`.
+        let job = Atomic<UInt>(0)
         private let padding1: CacheLinePadding = (0, 0, 0, 0, 0, 0, 0, 0)
+        /// Calls finished by workers, summed over workers: only workers write it.
         let finished = Atomic<Int>(0)
         private let padding2: CacheLinePadding = (0, 0, 0, 0, 0, 0, 0, 0)
         let sleepers = Atomic<Int>(0)
@@ -78,9 +91,15 @@ final class WorkerPool: @unchecked Sendable {
             errors.deallocate()
         }
 
-        func post() {
-            finished.store(0, ordering: .sequentiallyConsistent)
-            generation.add(1, ordering: .sequentiallyConsistent)
+        /// Publishes a job; returns its round number.
+        func post(_ job: Unmanaged<Job>) -> Int {
+            self.job.store(UInt(bitPattern: job.toOpaque()), ordering: .relaxed)
+            return round.add(1, ordering: .sequentiallyConsistent).newValue
+        }
+
+        /// Wakes workers that went to sleep; called after the caller's own share of the work,
+        /// so the usual case (workers spinning) costs the caller nothing before it starts.
+        func wakeSleepers() {
             if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
                 condition.lock()
                 condition.broadcast()
@@ -88,13 +107,14 @@ final class WorkerPool: @unchecked Sendable {
             }
         }
 
-        func waitForWorkers() {
-            while finished.load(ordering: .acquiring) < workers { }
+        func waitForWorkers(round: Int) {
+            let target = round * workers
+            while finished.load(ordering: .acquiring) < target { }
         }
 
         func stop() {
             stopping.store(true, ordering: .sequentiallyConsistent)
-            generation.add(1, ordering: .sequentiallyConsistent)
+            round.add(1, ordering: .sequentiallyConsistent)
             condition.lock()
             condition.broadcast()
             condition.unlock()
@@ -105,20 +125,25 @@ final class WorkerPool: @unchecked Sendable {
             while true {
                 var spins = 0
                 var spinStart = DispatchTime.now().uptimeNanoseconds
-                while generation.load(ordering: .acquiring) == seen {
+                while round.load(ordering: .acquiring) == seen {
                     spins += 1
                     guard spins & 1023 == 0 else { continue }
                     guard DispatchTime.now().uptimeNanoseconds - spinStart >= Shared.spinNanoseconds else { continue }
                     condition.lock()
                     sleepers.add(1, ordering: .sequentiallyConsistent)
-                    while generation.load(ordering: .sequentiallyConsistent) == seen { condition.wait() }
+                    while round.load(ordering: .sequentiallyConsistent) == seen { condition.wait() }
                     sleepers.subtract(1, ordering: .sequentiallyConsistent)
                     condition.unlock()
                     spinStart = DispatchTime.now().uptimeNanoseconds
                 }
                 if stopping.load(ordering: .acquiring) { return }
-                seen = generation.load(ordering: .acquiring)
-                do { try job?(index) } catch { errors[index] = error }
+                seen = round.load(ordering: .acquiring)
+                let pointer = UnsafeRawPointer(bitPattern: job.load(ordering: .relaxed))!
+                do {
+                    try Unmanaged<Job>.fromOpaque(pointer)._withUnsafeGuaranteedRef { try $0.body(index) }
+                } catch {
+                    errors[index] = error
+                }
                 finished.add(1, ordering: .releasing)
             }
         }
