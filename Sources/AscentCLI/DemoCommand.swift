@@ -38,7 +38,7 @@ struct Demo: ParsableCommand {
         for step in 0..<steps {
             optimizer.learningRate = schedule.value(atStep: step)
             optimizer.zeroGradients()
-            let objective = (model(x) - y).pow(2).mean()
+            let objective = model(x).meanSquaredError(y)
             objective.backward()
             optimizer.step()
             loss = objective.item

@@ -81,6 +81,7 @@ let neuralCases: [GradientCase] = [
     .init(name: "diagonal Gaussian log-probability", shapes: [[4, 2], [4, 2], [2]]) {
         Tensor.diagonalGaussianLogProbability(samples: $0[0], mean: $0[1], logStd: $0[2])
     },
+    .init(name: "mean squared error", shapes: [[3, 4], [3, 4]]) { $0[0].meanSquaredError($0[1]) },
     .init(name: "PPO clipped surrogate", shapes: [[8], [8]]) {
         ($0[0] * 0.3).clippedSurrogateLoss(advantages: $0[1], clipRange: 0.2)
     },
@@ -118,6 +119,20 @@ struct GradientTests {
         #expect(fusedLoss.item == composedLoss.item)
         #expect(fused.gradient!.scalars == composed.gradient!.scalars)
         #expect(fused.gradient!.scalars.contains(0) && fused.gradient!.scalars.contains { $0 != 0 })
+    }
+
+    /// The fused squared error is `(x - y).pow(2).mean()`, loss and gradients, bit for bit.
+    @Test func meanSquaredErrorEqualsItsComposition() {
+        var generator = RandomGenerator(seed: 22, stream: "mse")
+        let x = Tensor.randomNormal([16, 3], generator: &generator), y = Tensor.randomNormal([16, 3], generator: &generator)
+        let (fusedX, fusedY) = (x.requiringGradient(), y.requiringGradient())
+        let (composedX, composedY) = (x.requiringGradient(), y.requiringGradient())
+        let fused = fusedX.meanSquaredError(fusedY), composed = (composedX - composedY).pow(2).mean()
+        fused.backward()
+        composed.backward()
+        #expect(fused.item == composed.item)
+        #expect(fusedX.gradient!.scalars == composedX.gradient!.scalars)
+        #expect(fusedY.gradient!.scalars == composedY.gradient!.scalars)
     }
 
     @Test func checkerCatchesAWrongGradient() {

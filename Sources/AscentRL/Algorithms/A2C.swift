@@ -67,7 +67,7 @@ public final class A2C: PolicyGradientRun {
         if c.normalizeAdvantages { advantages = standardized(advantages) }
         let (logProbability, entropy) = model.evaluate(observations, actions: actions)
         let policyLoss = -(Tensor(advantages) * logProbability).mean()
-        let valueLoss = (model.value(observations) - Tensor(buffer.returns)).pow(2).mean()
+        let valueLoss = model.value(observations).meanSquaredError(Tensor(buffer.returns))
         let loss = policyLoss - entropy * c.entropyCoefficient + valueLoss * c.valueCoefficient
         optimizer.zeroGradients()
         loss.backward()

@@ -130,7 +130,7 @@ public final class PPO {
                         let clippedValues = batch.oldValues + (newValues - batch.oldValues).clamped(min: -clip, max: clip)
                         valueLoss = Tensor.maximum((newValues - batch.returns).pow(2), (clippedValues - batch.returns).pow(2)).mean() * 0.5
                     } else {
-                        valueLoss = (newValues - batch.returns).pow(2).mean() * 0.5
+                        valueLoss = newValues.meanSquaredError(batch.returns) * 0.5
                     }
                     (valueLoss * c.valueCoefficient).backward()
                 })

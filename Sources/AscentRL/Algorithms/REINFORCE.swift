@@ -115,7 +115,7 @@ public final class REINFORCE: PolicyGradientRun {
                 let values = model.value(observations)
                 let predicted = values.scalars
                 advantages = zip(batch.returns, predicted).map { $0 - $1 }
-                valueLoss = (values - Tensor(batch.returns)).pow(2).mean()
+                valueLoss = values.meanSquaredError(Tensor(batch.returns))
                 explained = PPO.explainedVariance(predicted: predicted, targets: batch.returns)
             }
             if c.normalizeAdvantages { advantages = standardized(advantages) }

@@ -96,7 +96,7 @@ public final class SAC: OffPolicyLearner {
             return batch.rewards + (1 - batch.terminated) * (nextQ - nextLogProbability * alpha) * c.gamma
         }
         let q1 = critic1(batch.observations, batch.actions), q2 = critic2(batch.observations, batch.actions)
-        let criticLoss = ((q1 - target).pow(2).mean() + (q2 - target).pow(2).mean()) * 0.5
+        let criticLoss = (q1.meanSquaredError(target) + q2.meanSquaredError(target)) * 0.5
         criticOptimizer.zeroGradients()
         criticLoss.backward()
         try requireFinite([criticLoss.item], "critic loss", step: loop.globalStep)

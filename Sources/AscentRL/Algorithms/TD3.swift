@@ -76,7 +76,7 @@ public final class TD3: OffPolicyLearner {
             return batch.rewards + (1 - batch.terminated) * nextQ * c.gamma
         }
         let q1 = critic1(batch.observations, batch.actions), q2 = critic2(batch.observations, batch.actions)
-        let criticLoss = (q1 - target).pow(2).mean() + (q2 - target).pow(2).mean()
+        let criticLoss = q1.meanSquaredError(target) + q2.meanSquaredError(target)
         criticOptimizer.zeroGradients()
         criticLoss.backward()
         try requireFinite([criticLoss.item], "critic loss", step: loop.globalStep)

@@ -91,9 +91,12 @@ final class GradNode: @unchecked Sendable {
     /// `retain_graph=False`). The edges stay until ``releaseInputs()``. Leaves keep their gradient.
     func propagate() {
         guard !isLeaf else { return }
-        if let grad, let backward { backward(grad) }
-        backward = nil
-        gradBuffer = nil
+        // Swapped out rather than copied: the closure and the buffer change hands without
+        // reference counting, and are freed when this call returns.
+        var closure: ((TensorStorage) -> Void)? = nil, buffer: TensorStorage? = nil
+        swap(&closure, &backward)
+        swap(&buffer, &gradBuffer)
+        if holdsGradient, let closure, let buffer { closure(buffer) }
         holdsGradient = false
         output = nil
     }

@@ -74,7 +74,7 @@ public enum TensorBenchmark {
         let target = Tensor.randomNormal([batch, sizes.last!], generator: &generator)
         let step = secondsPerCall(budget: budget) {
             optimizer.zeroGradients()
-            (model(x) - target).pow(2).mean().backward()
+            model(x).meanSquaredError(target).backward()
             optimizer.step()
         }
         // The same products on preallocated buffers: forward x·Wᵀ, backward dW = Gᵀ·X and dX = G·W
