@@ -76,8 +76,17 @@ final class OnPolicyCollector {
         buffer.reset()
         for _ in 0..<buffer.steps {
             let input = Tensor(shape: [n, obsSize], observations)
-            let (stored, environmentActions, logProbability) = try model.act(input, deterministic: false, generator: &generator)
-            let values = withoutGradients { model.value(input) }.scalars
+            // The actor samples while the critic evaluates, on two cores (no shared state).
+            var action: Result<(stored: [Float], environment: [Float], logProbability: [Float]), any Error>?
+            var values: [Float] = []
+            withoutGradients {
+                KernelThreads.concurrently({
+                    action = Result { try model.act(input, deterministic: false, generator: &generator) }
+                }, {
+                    values = model.value(input).scalars
+                })
+            }
+            let (stored, environmentActions, logProbability) = try action!.get()
             let step = try environment.step(environmentActions)
             globalStep += n
             var bootstrap = [Float](repeating: 0, count: n)
