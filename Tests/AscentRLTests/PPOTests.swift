@@ -44,6 +44,11 @@ struct PPOTests {
         #expect(a.count == 8)
         #expect(a == (try run(seed: 5)))
         #expect(a != (try run(seed: 6)))
+        // Actor and critic run on two cores when there are two; on one, the same numbers.
+        let threads = KernelThreads.count
+        KernelThreads.set(1)
+        defer { KernelThreads.set(threads) }
+        #expect(a == (try run(seed: 5)))
     }
 
     @Test func checkpointRestoresEverythingAndContinuesDeterministically() throws {
