@@ -3,7 +3,8 @@ import PackageDescription
 
 // Layers, imports only pointing down:
 //   AscentRandom  <-  AscentKernels (C) + AscentTensor  <-  RL, RLHF, Reporting  <-  ascent (CLI)
-//   AscentRandom  <-  AscentEnvironments (no ML): the second foundation; RL builds on both.
+//   AscentRandom + AscentSpinHint (C)  <-  AscentEnvironments (no ML): the second foundation;
+//   RL builds on both.
 let package = Package(
     name: "Ascent",
     platforms: [.macOS(.v15)],
@@ -42,8 +43,10 @@ let package = Package(
                 .target(name: "COpenBLAS", condition: .when(traits: ["OpenBLAS"])),
             ]
         ),
+        // The CPU's spin-wait hint, for the vector environments' worker threads.
+        .target(name: "AscentSpinHint"),
         // Gymnasium-exact environments, vector environments and wrappers. No ML inside.
-        .target(name: "AscentEnvironments", dependencies: ["AscentRandom"]),
+        .target(name: "AscentEnvironments", dependencies: ["AscentRandom", "AscentSpinHint"]),
         // Distributions, policies, buffers and algorithms: builds on both foundations.
         .target(name: "AscentRL", dependencies: ["AscentTensor", "AscentEnvironments"]),
         // Language models for RLHF: tokenizer, GPT-2 transformer, reward model, PPO/GRPO/DPO.

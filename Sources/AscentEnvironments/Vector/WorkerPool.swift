@@ -1,3 +1,4 @@
+import AscentSpinHint
 import Foundation
 import Synchronization
 
@@ -109,7 +110,7 @@ final class WorkerPool: @unchecked Sendable {
 
         func waitForWorkers(round: Int) {
             let target = round * workers
-            while finished.load(ordering: .acquiring) < target { }
+            while finished.load(ordering: .acquiring) < target { ascent_spin_hint() }
         }
 
         func stop() {
@@ -126,6 +127,7 @@ final class WorkerPool: @unchecked Sendable {
                 var spins = 0
                 var spinStart = DispatchTime.now().uptimeNanoseconds
                 while round.load(ordering: .acquiring) == seen {
+                    ascent_spin_hint()
                     spins += 1
                     guard spins & 1023 == 0 else { continue }
                     guard DispatchTime.now().uptimeNanoseconds - spinStart >= Shared.spinNanoseconds else { continue }
