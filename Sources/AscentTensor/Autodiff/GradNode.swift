@@ -20,7 +20,7 @@ final class GradNode: @unchecked Sendable {
     /// concatenation), so recording an op allocates no edge list; any others in `moreInputs`.
     private var input0, input1, input2: GradNode?
     private var moreInputs: [GradNode]
-    /// Accumulates into `inputs`' gradients from this node's gradient.
+    /// Accumulates into the inputs' gradients from this node's gradient.
     private(set) var backward: ((TensorStorage) -> Void)?
     /// The forward result's storage, kept while the node can still run `backward`: backward
     /// closures read the output through raw pointers (y = tanh x, √x, ...), and the tensor
