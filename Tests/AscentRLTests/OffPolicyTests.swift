@@ -101,6 +101,14 @@ struct OffPolicyTests {
         #expect(throws: RLError.self) { try SACConfiguration().overriding([("autoEntropy", "maybe")]) }
         #expect(throws: RLError.self) { try SACConfiguration().overriding([("tau", "nan")]) }
         #expect(throws: RLError.self) { try SACConfiguration().overriding([("tau", "2")]) }  // validated
+        // A NaN set directly (a CLI flag) cannot be encoded to JSON: the error still names the key.
+        var nanRate = SACConfiguration()
+        nanRate.learningRate = .nan
+        for overrides in [[], [(key: "gamma", value: "0.9")]] {
+            #expect(throws: RLError.invalidHyperparameter(name: "learningRate", value: "nan", expected: "must be a positive number")) {
+                try nanRate.overriding(overrides)
+            }
+        }
     }
 
     @Test func sameSeedGivesIdenticalRuns() throws {

@@ -86,10 +86,10 @@ public struct PPOConfiguration: AlgorithmConfiguration {
         try require(adamEpsilon.isFinite && adamEpsilon > 0, "adamEpsilon", adamEpsilon, "must be a positive number")
         try require(gamma.isFinite && gamma >= 0 && gamma <= 1, "gamma", gamma, "must lie in [0, 1]")
         try require(gaeLambda.isFinite && gaeLambda >= 0 && gaeLambda <= 1, "gaeLambda", gaeLambda, "must lie in [0, 1]")
-        try require(clipRange.isFinite && clipRange > 0, "clipRange", clipRange, "must be positive")
+        try require(clipRange.isFinite && clipRange > 0, "clipRange", clipRange, "must be a positive number")
         try require(valueCoefficient.isFinite && valueCoefficient >= 0, "valueCoefficient", valueCoefficient, "must be a non-negative number")
         try require(entropyCoefficient.isFinite, "entropyCoefficient", entropyCoefficient, "must be a finite number")
-        try require(maxGradientNorm.isFinite && maxGradientNorm > 0, "maxGradientNorm", maxGradientNorm, "must be positive")
+        try require(maxGradientNorm.isFinite && maxGradientNorm > 0, "maxGradientNorm", maxGradientNorm, "must be a positive number")
         if let targetKL { try require(targetKL.isFinite && targetKL > 0, "targetKL", targetKL, "must be positive (or omitted)") }
         try require(!hiddenSizes.isEmpty && hiddenSizes.allSatisfy { $0 > 0 }, "hiddenSizes", hiddenSizes, "must be positive layer sizes")
         try require(initialLogStd.isFinite && ActorCritic.logStdRange.contains(initialLogStd), "initialLogStd", initialLogStd,

@@ -49,7 +49,17 @@ extension AlgorithmConfiguration {
     /// `"hiddenSizes": "256,256"`, `"targetKL": "none"`). An unknown key or a value of the wrong
     /// kind is an error listing what would be valid; the result is validated.
     public func overriding(_ overrides: [(key: String, value: String)]) throws -> Self {
-        var object = try jsonObject()
+        guard !overrides.isEmpty else {
+            try validate()
+            return self
+        }
+        var object: [String: Any]
+        do {
+            object = try jsonObject()
+        } catch {
+            try validate()  // a NaN set by a flag cannot be encoded: name it, not the encoder
+            throw error
+        }
         let keys = object.keys.sorted()
         for (key, text) in overrides {
             guard let current = object[key] else {
