@@ -82,9 +82,10 @@ func parsePairs(_ text: String, option: String) throws -> [String: Double] {
     var result: [String: Double] = [:]
     for pair in text.split(separator: ",") {
         let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard parts.count == 2, let value = Double(parts[1]), value.isFinite else {
+        guard parts.count == 2, let value = Double(parts[1]) else {
             throw ValidationError("\(option) takes name=value pairs separated by commas, e.g. mass=1.5,length=0.8; got '\(pair)'")
         }
+        guard value.isFinite else { throw ValidationError("\(option): \(parts[0]) must be a finite number, got \(parts[1])") }
         result[parts[0]] = value
     }
     return result
