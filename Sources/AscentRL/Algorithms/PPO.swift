@@ -217,12 +217,9 @@ public final class PPO {
     /// seed `seed + i` (default: 1,000,000 + 1,000 × the training seed).
     public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64? = nil, recordFrames: Bool = false,
                          physicalParameters: [String: Double] = [:]) throws -> (returns: [Double], frames: [RenderFrame]) {
-        let seed = seed ?? defaultEvaluationSeed(trainingSeed: configuration.seed)
-        var generator = RandomGenerator(seed: seed, stream: "ppo-evaluation")
-        return try evaluatePolicy(environment: configuration.environment, options: configuration.environmentOptions,
-                                  physicalParameters: physicalParameters, episodes: episodes, seed: seed, recordFrames: recordFrames) { observation in
-            let input = Tensor(shape: [1, observation.count], environment.normalize(observation))
-            return try model.act(input, deterministic: deterministic, generator: &generator).environment
+        try evaluatePolicy(episodes: episodes, seed: seed, recordFrames: recordFrames, physicalParameters: physicalParameters) {
+            let input = Tensor(shape: [1, $0.count], environment.normalize($0))
+            return try model.act(input, deterministic: deterministic, generator: &$1).environment
         }
     }
 }

@@ -180,11 +180,8 @@ extension OffPolicyLearner {
 
     public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64? = nil, recordFrames: Bool = false,
                          physicalParameters: [String: Double] = [:]) throws -> (returns: [Double], frames: [RenderFrame]) {
-        let seed = seed ?? defaultEvaluationSeed(trainingSeed: configuration.seed)
-        var generator = RandomGenerator(seed: seed, stream: Self.algorithm + "-evaluation")
-        return try evaluatePolicy(environment: configuration.environment, options: configuration.environmentOptions,
-                                  physicalParameters: physicalParameters, episodes: episodes, seed: seed, recordFrames: recordFrames) {
-            try evaluationAction($0, deterministic: deterministic, generator: &generator)
+        try evaluatePolicy(episodes: episodes, seed: seed, recordFrames: recordFrames, physicalParameters: physicalParameters) {
+            try evaluationAction($0, deterministic: deterministic, generator: &$1)
         }
     }
 

@@ -1,31 +1,38 @@
 import AscentEnvironments
 import AscentTensor
 
-/// Full episodes of a policy on fresh copies of an environment: what every algorithm's
-/// `evaluate` runs.
-///
-/// Episode `i` starts from seed `seed + i`; the default seed, 1,000,000 + 1,000 × the
-/// training seed, differs per training seed so evaluations of several seeds cover
-/// different start states. `physicalParameters` override the environment's physics. `act` maps one raw observation to the environment's action.
-func evaluatePolicy(environment id: String, options: [String: Double], physicalParameters: [String: Double] = [:],
-                    episodes: Int, seed: UInt64, recordFrames: Bool, act: ([Float]) throws -> [Float]) throws -> (returns: [Double], frames: [RenderFrame]) {
-    guard episodes > 0 else { throw RLError.invalidHyperparameter(name: "episodes", value: "\(episodes)", expected: "must be positive") }
-    let env = try makeEvaluationEnvironment(id, options: options, physicalParameters: physicalParameters)
-    var returns: [Double] = [], frames: [RenderFrame] = []
-    for episode in 0..<episodes {
-        var observation = try env.reset(seed: seed &+ UInt64(episode)).observation
-        var total = 0.0
-        for length in 1... {
-            try requireEpisodeEnds(length: length, environment: id)
-            let step = try env.step(try act(observation))
-            if recordFrames && episode == 0 { frames.append(env.render()) }
-            total += step.reward
-            observation = step.observation
-            if step.isDone { break }
+extension ConfigurableRun {
+    /// Full episodes of a policy on fresh copies of this run's environment: what every
+    /// algorithm's `evaluate` runs. `act` maps one raw observation to the environment's
+    /// action, drawing any noise from the evaluation's own generator.
+    ///
+    /// Episode `i` starts from seed `seed + i`; the default seed, 1,000,000 + 1,000 × the
+    /// training seed, differs per training seed so evaluations of several seeds cover
+    /// different start states. `physicalParameters` override the environment's physics.
+    func evaluatePolicy(episodes: Int, seed: UInt64?, recordFrames: Bool, physicalParameters: [String: Double],
+                        act: (_ observation: [Float], _ generator: inout RandomGenerator) throws -> [Float]) throws
+        -> (returns: [Double], frames: [RenderFrame]) {
+        guard episodes > 0 else { throw RLError.invalidHyperparameter(name: "episodes", value: "\(episodes)", expected: "must be positive") }
+        let id = configuration.environment
+        let seed = seed ?? 1_000_000 &+ 1_000 &* configuration.seed
+        var generator = RandomGenerator(seed: seed, stream: Self.algorithm + "-evaluation")
+        let env = try makeEvaluationEnvironment(id, options: configuration.environmentOptions, physicalParameters: physicalParameters)
+        var returns: [Double] = [], frames: [RenderFrame] = []
+        for episode in 0..<episodes {
+            var observation = try env.reset(seed: seed &+ UInt64(episode)).observation
+            var total = 0.0
+            for length in 1... {
+                try requireEpisodeEnds(length: length, environment: id)
+                let step = try env.step(try act(observation, &generator))
+                if recordFrames && episode == 0 { frames.append(env.render()) }
+                total += step.reward
+                observation = step.observation
+                if step.isDone { break }
+            }
+            returns.append(total)
         }
-        returns.append(total)
+        return (returns, frames)
     }
-    return (returns, frames)
 }
 
 /// Longest episode anything runs to completion (evaluation, REINFORCE): an environment
@@ -38,6 +45,3 @@ func requireEpisodeEnds(length: Int, environment id: String) throws {
                                             expected: "must end its episodes; one ran \(maximumEpisodeLength) steps without terminating (register it with maxEpisodeSteps, or pass the max_episode_steps option)")
     }
 }
-
-/// The default first evaluation seed for a training seed.
-func defaultEvaluationSeed(trainingSeed: UInt64) -> UInt64 { 1_000_000 &+ 1_000 &* trainingSeed }
