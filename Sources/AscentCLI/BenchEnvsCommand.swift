@@ -43,6 +43,9 @@ struct BenchEnvs: ParsableCommand {
             try EnvironmentBenchmark.vectorStepsPerSecond("Pendulum-v1", count: count, mode: .threaded(2), vectorSteps: 20_000)
         }
         records.append(BenchmarkRecord(name: "threaded / serial", value: threaded / serial, unit: "x"))
+        var handoffs: [Double] = []
+        for _ in 0..<runs { handoffs.append(try EnvironmentBenchmark.workerPoolCallSeconds(threads: 2) * 1e6) }
+        records.append(BenchmarkRecord(name: "worker pool call with an empty job, 2 threads", value: BenchmarkOutput.median(handoffs), unit: "µs"))
         BenchmarkOutput.emit(records, json: json)
     }
 }

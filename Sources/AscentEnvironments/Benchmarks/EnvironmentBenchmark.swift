@@ -28,6 +28,16 @@ public enum EnvironmentBenchmark {
         return Double(vectorSteps * count) / seconds(since: start)
     }
 
+    /// Seconds per call of the threaded vector environments' worker pool with an empty job:
+    /// the fixed cost of handing one step to `threads` threads and waiting for them.
+    public static func workerPoolCallSeconds(threads: Int, calls: Int = 200_000) throws -> Double {
+        let pool = WorkerPool(threads: threads)
+        for _ in 0..<1_000 { try pool.run { _ in } }  // warm up (workers awake)
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<calls { try pool.run { _ in } }
+        return seconds(since: start) / Double(calls)
+    }
+
     private static func drawActions(_ space: Space, count: Int) -> [[Float]] {
         var generator = RandomGenerator(seed: 1, stream: "bench-actions")
         return (0..<count).map { _ in space.sample(using: &generator) }

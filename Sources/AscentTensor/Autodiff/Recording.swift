@@ -43,10 +43,7 @@ extension Tensor {
     /// gradient (add to it). Skips zero-filling buffers that are about to be written.
     @inline(__always)
     func accumulateGradientOrWrite(_ body: (UnsafeMutablePointer<Float>, Float) -> Void) {
-        if let node {
-            let (buffer, beta) = node.gradientBufferOrFresh()
-            body(buffer, beta)
-        }
+        node.accumulateGradientOrWrite(body)
     }
 }
 

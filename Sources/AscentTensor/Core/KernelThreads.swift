@@ -22,13 +22,13 @@ public enum KernelThreads {
     public static func concurrently(_ first: () -> Void, _ second: () -> Void) {
         withoutActuallyEscaping(first) { first in
             withoutActuallyEscaping(second) { second in
-                var job = Job(tasks: [first, second], recording: GradientMode.isRecording)
+                var job = Job(first: first, second: second, recording: GradientMode.isRecording)
                 withUnsafeMutablePointer(to: &job) { pointer in
                     ascent_parallel_for(2, { context, index in
                         let job = context!.assumingMemoryBound(to: Job.self)
                         let previous = GradientMode.isRecording
                         GradientMode.setRecording(job.pointee.recording)
-                        job.pointee.tasks[index]()
+                        if index == 0 { job.pointee.first() } else { job.pointee.second() }
                         GradientMode.setRecording(previous)
                     }, pointer)
                 }
@@ -37,7 +37,7 @@ public enum KernelThreads {
     }
 
     private struct Job {
-        let tasks: [() -> Void]
+        let first: () -> Void, second: () -> Void
         let recording: Bool
     }
 }

@@ -7,9 +7,6 @@ public final class MLP: Module {
     public let layers: [Linear]
     public let activation: Activation
     public let outputActivation: Activation
-    /// The layers' parameter tensors, read once: a forward pass then goes straight to the
-    /// tensors (whose storage optimisers update in place) instead of through two objects per layer.
-    private let weightsAndBiases: [(weight: Tensor, bias: Tensor?)]
 
     /// - Parameters:
     ///   - hiddenInitializer: for every layer but the last (PPO: orthogonal √2).
@@ -26,15 +23,15 @@ public final class MLP: Module {
                                  generator: &generator))
         }
         self.layers = layers
-        weightsAndBiases = layers.map { ($0.weight.value, $0.bias?.value) }
         self.activation = activation
         self.outputActivation = outputActivation
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
         var h = x
-        for (i, (weight, bias)) in weightsAndBiases.enumerated() {
-            h = h.linear(weight: weight, bias: bias, activation: i < weightsAndBiases.count - 1 ? activation : outputActivation)
+        for (i, layer) in layers.enumerated() {
+            h = h.linear(weight: layer.weight.value, bias: layer.bias?.value,
+                         activation: i < layers.count - 1 ? activation : outputActivation)
         }
         return h
     }
