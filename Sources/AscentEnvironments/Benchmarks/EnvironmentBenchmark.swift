@@ -32,10 +32,16 @@ public enum EnvironmentBenchmark {
     /// the fixed cost of handing one step to `threads` threads and waiting for them.
     public static func workerPoolCallSeconds(threads: Int, calls: Int = 200_000) throws -> Double {
         let pool = WorkerPool(threads: threads)
-        for _ in 0..<1_000 { try pool.run { _ in } }  // warm up (workers awake)
+        let job = EmptyJob(count: threads)
+        for _ in 0..<1_000 { try pool.run(job) }  // warm up (workers awake)
         let start = DispatchTime.now().uptimeNanoseconds
-        for _ in 0..<calls { try pool.run { _ in } }
+        for _ in 0..<calls { try pool.run(job) }
         return seconds(since: start) / Double(calls)
+    }
+
+    private struct EmptyJob: BlockJob {
+        let count: Int
+        func run(_ block: Range<Int>) {}
     }
 
     private static func drawActions(_ space: Space, count: Int) -> [[Float]] {

@@ -118,30 +118,11 @@ public final class NativeVectorEnvironment<Dynamics: ClassicDynamics>: VectorEnv
                 try finals.withUnsafeMutableBufferPointer { finals in
                 try endedReturns.withUnsafeMutableBufferPointer { endedReturns in
                 try endedLengths.withUnsafeMutableBufferPointer { endedLengths in
-                    nonisolated(unsafe) let buffers = (out, states, elapsed, generators, returns, lengths, ended, finals, endedReturns, endedLengths)
-                    try forEachRange { range in
-                        let (out, states, elapsed, generators, returns, lengths, ended, finals, endedReturns, endedLengths) = buffers
-                        for i in range {
-                            let action = UnsafeBufferPointer(rebasing: allActions[(i * actSize)..<((i + 1) * actSize)])
-                            let (reward, terminated) = dynamics.step(&states[i], action: action)
-                            elapsed[i] += 1
-                            let truncated = elapsed[i] >= limit  // as Gymnasium's TimeLimit, even if terminated
-                            let slot = UnsafeMutableBufferPointer(rebasing: out.observations[(i * obsSize)..<((i + 1) * obsSize)])
-                            dynamics.observe(states[i], into: slot)
-                            out.rewards[i] = reward
-                            out.terminated[i] = terminated
-                            out.truncated[i] = truncated
-                            returns[i] += reward
-                            lengths[i] += 1
-                            if terminated || truncated {
-                                (ended[i], endedReturns[i], endedLengths[i]) = (true, returns[i], lengths[i])
-                                (returns[i], lengths[i], elapsed[i]) = (0, 0, 0)
-                                for j in 0..<obsSize { finals[i * obsSize + j] = slot[j] }
-                                states[i] = try dynamics.reset(options: options, generator: &generators[i])
-                                dynamics.observe(states[i], into: slot)
-                            }
-                        }
-                    }
+                    let steps = NativeSlotSteps(dynamics: dynamics, options: options, maxEpisodeSteps: limit, actions: allActions,
+                                                out: out, states: states, elapsed: elapsed, generators: generators,
+                                                returns: returns, lengths: lengths, ended: ended, finals: finals,
+                                                endedReturns: endedReturns, endedLengths: endedLengths)
+                    try WorkerPool.run(steps, on: pool)
                 }
                 }
                 }
@@ -159,12 +140,53 @@ public final class NativeVectorEnvironment<Dynamics: ClassicDynamics>: VectorEnv
         }
     }
 
-    /// Runs `body` over all slots: in one call, or split into one contiguous block per thread.
-    private func forEachRange(_ body: (Range<Int>) throws -> Void) throws {
-        guard let pool else { return try body(0..<count) }
-        try pool.forEachBlock(of: count, body)
-    }
-
     /// The current state of sub-environment `index`, for drawing.
     public func render(_ index: Int) -> RenderFrame { dynamics.render(states[index]) }
+}
+
+/// Steps a block of a ``NativeVectorEnvironment``'s sub-environments through raw buffers
+/// (every slot writes only its own elements) and resets those whose episode ended, keeping
+/// their last observation and statistics for the caller to report.
+private struct NativeSlotSteps<Dynamics: ClassicDynamics>: BlockJob {
+    let dynamics: Dynamics
+    let options: ResetOptions
+    let maxEpisodeSteps: Int
+    let actions: UnsafeBufferPointer<Float>
+    let out: VectorStep.Buffers
+    let states: UnsafeMutableBufferPointer<Dynamics.State>
+    let elapsed: UnsafeMutableBufferPointer<Int>
+    let generators: UnsafeMutableBufferPointer<RandomGenerator>
+    let returns: UnsafeMutableBufferPointer<Double>
+    let lengths: UnsafeMutableBufferPointer<Int>
+    /// Episodes that ended this step: flag, final observation, return and length by slot.
+    let ended: UnsafeMutableBufferPointer<Bool>
+    let finals: UnsafeMutableBufferPointer<Float>
+    let endedReturns: UnsafeMutableBufferPointer<Double>
+    let endedLengths: UnsafeMutableBufferPointer<Int>
+
+    var count: Int { states.count }
+
+    func run(_ block: Range<Int>) throws {
+        let obsSize = out.observations.count / count, actSize = actions.count / count
+        for i in block {
+            let action = UnsafeBufferPointer(rebasing: actions[(i * actSize)..<((i + 1) * actSize)])
+            let (reward, terminated) = dynamics.step(&states[i], action: action)
+            elapsed[i] += 1
+            let truncated = elapsed[i] >= maxEpisodeSteps  // as Gymnasium's TimeLimit, even if terminated
+            let slot = UnsafeMutableBufferPointer(rebasing: out.observations[(i * obsSize)..<((i + 1) * obsSize)])
+            dynamics.observe(states[i], into: slot)
+            out.rewards[i] = reward
+            out.terminated[i] = terminated
+            out.truncated[i] = truncated
+            returns[i] += reward
+            lengths[i] += 1
+            if terminated || truncated {
+                (ended[i], endedReturns[i], endedLengths[i]) = (true, returns[i], lengths[i])
+                (returns[i], lengths[i], elapsed[i]) = (0, 0, 0)
+                for j in 0..<obsSize { finals[i * obsSize + j] = slot[j] }
+                states[i] = try dynamics.reset(options: options, generator: &generators[i])
+                dynamics.observe(states[i], into: slot)
+            }
+        }
+    }
 }
