@@ -10,7 +10,7 @@ import Synchronization
 /// cores, at about 0.1 µs a time, which is a lot next to stepping 32 small environments
 /// (about 2.5 µs).
 protocol BlockJob {
-    /// Items to split; block `w` of `n` threads is `(w * count / n)..<((w + 1) * count / n)`.
+    /// Items to split (see ``BlockSplit``).
     var count: Int { get }
     /// Runs items `block`; every block writes only its own items' memory.
     func run(_ block: Range<Int>) throws
@@ -19,10 +19,9 @@ protocol BlockJob {
 extension BlockJob {
     /// Runs this thread's block of the job at `address`: type-erased, so workers can call it
     /// through a metatype without knowing the job's type.
-    fileprivate static func runBlock(at address: UnsafeRawPointer, worker: Int, of threads: Int) throws {
+    fileprivate static func runBlock(at address: UnsafeRawPointer, worker: Int, split: BlockSplit) throws {
         let job = address.assumingMemoryBound(to: Self.self)
-        let count = job.pointee.count
-        try job.pointee.run((worker * count / threads)..<((worker + 1) * count / threads))
+        try job.pointee.run(split.block(worker, of: job.pointee.count))
     }
 }
 
@@ -38,9 +37,11 @@ final class WorkerPool: @unchecked Sendable {
     private let shared: Shared
     /// Calls posted so far (the caller's copy of `shared.round`).
     private var round = 0
+    private var balance: BlockBalance
 
     init(threads: Int) {
         threadCount = Swift.max(1, threads)
+        balance = BlockBalance(threads: threadCount)
         shared = Shared(workers: threadCount - 1)
         for index in 1..<Swift.max(threadCount, 1) {
             let shared = self.shared
@@ -52,18 +53,23 @@ final class WorkerPool: @unchecked Sendable {
 
     deinit { shared.stop() }
 
-    /// Runs `job` with one contiguous block per thread and returns when all blocks are done.
-    /// Rethrows the lowest-numbered block's error.
+    /// The split the next call will use.
+    var split: BlockSplit { balance.split }
+
+    /// Runs `job` with one contiguous block per thread (see ``BlockSplit``) and returns when
+    /// all blocks are done. Rethrows the lowest-numbered block's error.
     func run<Job: BlockJob>(_ job: Job) throws {
         guard threadCount > 1 else { return try job.run(0..<job.count) }
         for i in 0..<threadCount where shared.errors[i] != nil { shared.errors[i] = nil }  // write only if set: keeps the line unshared
         round += 1
-        withUnsafePointer(to: job) { address in
-            shared.post(UnsafeRawPointer(address), type: Job.self, round: round)
-            do { try Job.runBlock(at: address, worker: 0, of: threadCount) } catch { shared.errors[0] = error }
+        let split = balance.split
+        let spins = withUnsafePointer(to: job) { address in
+            shared.post(UnsafeRawPointer(address), type: Job.self, split: split, round: round)
+            do { try Job.runBlock(at: address, worker: 0, split: split) } catch { shared.errors[0] = error }
             shared.wakeSleepers()
-            shared.waitForWorkers(round: round)
+            return shared.waitForWorkers(round: round)
         }
+        balance.record(spins: spins, count: job.count)
         for i in 0..<threadCount { if let error = shared.errors[i] { throw error } }
     }
 
@@ -83,8 +89,8 @@ final class WorkerPool: @unchecked Sendable {
         private let padding0: CacheLinePadding = (0, 0, 0, 0, 0, 0, 0, 0)
         /// Bumped by the caller for every call (and to stop the workers); only the caller writes it.
         let round = Atomic<Int>(0)
-        /// The current call's job and its type; written before `round`, read after it.
-        @exclusivity(unchecked) nonisolated(unsafe) var job: (address: UnsafeRawPointer, type: any BlockJob.Type)?
+        /// The current call's job, its type and split; written before `round`, read after it.
+        @exclusivity(unchecked) nonisolated(unsafe) var job: (address: UnsafeRawPointer, type: any BlockJob.Type, split: BlockSplit)?
         private let padding1: CacheLinePadding = (0, 0, 0, 0, 0, 0, 0, 0)
         /// Calls finished by workers, summed over workers: only workers write it.
         let finished = Atomic<Int>(0)
@@ -111,8 +117,8 @@ final class WorkerPool: @unchecked Sendable {
         }
 
         /// Publishes a job as call number `round`.
-        func post(_ address: UnsafeRawPointer, type: any BlockJob.Type, round: Int) {
-            job = (address, type)
+        func post(_ address: UnsafeRawPointer, type: any BlockJob.Type, split: BlockSplit, round: Int) {
+            job = (address, type, split)
             self.round.store(round, ordering: .releasing)
         }
 
@@ -129,9 +135,15 @@ final class WorkerPool: @unchecked Sendable {
             }
         }
 
-        func waitForWorkers(round: Int) {
+        /// Returns how many times the caller spun, waiting.
+        func waitForWorkers(round: Int) -> Int {
             let target = round * workers
-            while finished.load(ordering: .acquiring) < target { ascent_spin_hint() }
+            var spins = 0
+            while finished.load(ordering: .acquiring) < target {
+                ascent_spin_hint()
+                spins += 1
+            }
+            return spins
         }
 
         func stop() {
@@ -161,8 +173,8 @@ final class WorkerPool: @unchecked Sendable {
                 }
                 if stopping.load(ordering: .acquiring) { return }
                 seen = round.load(ordering: .acquiring)
-                let (address, type) = job!
-                do { try type.runBlock(at: address, worker: index, of: workers + 1) } catch { errors[index] = error }
+                let (address, type, split) = job!
+                do { try type.runBlock(at: address, worker: index, split: split) } catch { errors[index] = error }
                 finished.add(1, ordering: .releasing)
             }
         }
