@@ -112,8 +112,7 @@ public final class NativeVectorEnvironment<Dynamics: ClassicDynamics>: VectorEnv
                 try states.withUnsafeMutableBufferPointer { states in
                 try elapsed.withUnsafeMutableBufferPointer { elapsed in
                 try generators.withUnsafeMutableBufferPointer { generators in
-                try tally.returns.withUnsafeMutableBufferPointer { returns in
-                try tally.lengths.withUnsafeMutableBufferPointer { lengths in
+                try tally.withUnsafeBuffers { returns, lengths in
                 try ended.withUnsafeMutableBufferPointer { ended in
                 try finals.withUnsafeMutableBufferPointer { finals in
                 try endedReturns.withUnsafeMutableBufferPointer { endedReturns in
@@ -123,7 +122,6 @@ public final class NativeVectorEnvironment<Dynamics: ClassicDynamics>: VectorEnv
                                                 returns: returns, lengths: lengths, ended: ended, finals: finals,
                                                 endedReturns: endedReturns, endedLengths: endedLengths)
                     try WorkerPool.run(steps, on: pool)
-                }
                 }
                 }
                 }

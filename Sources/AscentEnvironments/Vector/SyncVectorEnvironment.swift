@@ -69,12 +69,10 @@ public class SyncVectorEnvironment: VectorEnvironment {
         try environments.withUnsafeBufferPointer { environments in
         try actions.withUnsafeBufferPointer { actions in
         try result.withUnsafeBuffers { out in
-        try tally.returns.withUnsafeMutableBufferPointer { returns in
-        try tally.lengths.withUnsafeMutableBufferPointer { lengths in
+        try tally.withUnsafeBuffers { returns, lengths in
             let steps = SlotSteps(environments: environments, actions: actions, out: out, returns: returns, lengths: lengths,
                                   reports: reports, reported: reported, observationSize: size, actionSize: actionSize)
             try WorkerPool.run(steps, on: pool)
-        }
         }
         }
         }

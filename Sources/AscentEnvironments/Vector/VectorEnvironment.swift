@@ -106,4 +106,11 @@ struct EpisodeTally {
         returns = [Double](repeating: 0, count: count)
         lengths = [Int](repeating: 0, count: count)
     }
+
+    /// Raw views of the returns and lengths, for slots updating them in parallel.
+    mutating func withUnsafeBuffers<R>(_ body: (UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<Int>) throws -> R) rethrows -> R {
+        try returns.withUnsafeMutableBufferPointer { returns in
+            try lengths.withUnsafeMutableBufferPointer { lengths in try body(returns, lengths) }
+        }
+    }
 }
