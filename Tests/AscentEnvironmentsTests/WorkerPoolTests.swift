@@ -48,6 +48,18 @@ struct WorkerPoolTests {
         #expect(counts.allSatisfy { $0 == 300 })
     }
 
+    /// Workers that never run (asleep, descheduled, here never started) do not stall a call:
+    /// the caller takes over their blocks, errors included.
+    @Test func theCallerRunsBlocksNoWorkerClaimed() throws {
+        let pool = WorkerPool(threads: 3, startingWorkers: false)
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 30)
+        defer { counts.deallocate() }
+        counts.initialize(repeating: 0)
+        for _ in 0..<20 { try pool.run(CountingJob(counts: counts)) }
+        #expect(counts.allSatisfy { $0 == 20 })
+        #expect(throws: ItemFailed(item: 25)) { try pool.run(FailingJob(count: 30, failing: [25])) }
+    }
+
     /// The lowest-numbered failing block's error comes back, and the pool keeps working.
     @Test func errorsComeBackAndThePoolRecovers() throws {
         let pool = WorkerPool(threads: 2)
