@@ -64,9 +64,6 @@ final class WorkerPool: @unchecked Sendable {
 
     deinit { shared.stop() }
 
-    /// The split the next call will use.
-    var split: BlockSplit { balance.split }
-
     /// Runs `job` with one contiguous block per thread (see ``BlockSplit``) and returns when
     /// all blocks are done. Rethrows the lowest-numbered block's error.
     func run<Job: BlockJob>(_ job: Job) throws {
