@@ -192,6 +192,9 @@ struct RLHFGenerate: ParsableCommand {
 
     func run() throws {
         let url = URL(fileURLWithPath: dir)
+        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("tokenizer/vocab.json").path) else {
+            throw CLIError("\(dir) holds no tokenizer (tokenizer/vocab.json); run `ascent rlhf pretrain --dir \(dir)` first")
+        }
         let tokenizer = try cliErrors {
             try ByteLevelBPE(vocabularyJSON: Data(contentsOf: url.appendingPathComponent("tokenizer/vocab.json")),
                              merges: String(decoding: Data(contentsOf: url.appendingPathComponent("tokenizer/merges.txt")), as: UTF8.self))
