@@ -63,7 +63,7 @@ public enum VectorMode: Sendable, Equatable {
 public enum Environments {
     private final class Table: @unchecked Sendable {
         let lock = NSLock()
-        var specs: [String: EnvironmentSpec] = Dictionary(uniqueKeysWithValues: Environments.builtIn.map { ($0.id, $0) })
+        var specs: [String: EnvironmentSpec] = Dictionary(uniqueKeysWithValues: (Environments.builtIn + MuJoCoCatalog.specs).map { ($0.id, $0) })
     }
     private static let table = Table()
 
