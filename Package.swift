@@ -70,6 +70,9 @@ let package = Package(
         .testTarget(name: "AscentRLHFTests", dependencies: ["AscentRLHF"]),
         .testTarget(name: "AscentEnvironmentsTests", dependencies: ["AscentEnvironments"],
                     resources: [.copy("Fixtures")]),
+        // MuJoCo environments and training on them; skipped where MuJoCo is not installed.
+        .testTarget(name: "AscentMuJoCoTests", dependencies: ["AscentEnvironments", "AscentRL"],
+                    resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

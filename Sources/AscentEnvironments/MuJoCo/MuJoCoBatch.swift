@@ -111,6 +111,9 @@ final class MuJoCoBatch {
                     unsafeBitCast(function, to: (@convention(c) (OpaquePointer?, OpaquePointer?) -> Void).self)(model, data)
                 }, library.rnePostConstraintAddress, 1)
             }
+            // mjb_apply leaves the outputs as the step copied them; a call that computes no
+            // stage copies them out again, now with the contact forces.
+            try call(ids, "output") { library.batchForward(handle, $0, $1, 0) }
         }
     }
 
