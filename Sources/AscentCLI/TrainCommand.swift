@@ -95,7 +95,7 @@ struct PPOOptions: ParsableArguments {
     @Option(help: "Initial log standard deviation of Gaussian policies.") var initialLogStd: Float?
     @Option(help: "Squash Gaussian actions with tanh onto the bounds (true/false).") var squashActions: Bool?
     @Option(help: "Robust Policy Optimization: uniform noise of this half-width on Gaussian means during updates (0 = off).") var rpoAlpha: Float?
-    @Option(help: "Vector environment mode: native, native-threaded, serial or threaded.") var vectorMode: String?
+    @Option(help: "Vector environment mode: auto (native where the environment has it, else serial), native, native-threaded, serial or threaded.") var vectorMode: String?
 
     func apply(to c: inout PPOConfiguration) throws {
         if let numEnvs { c.environments = numEnvs }

@@ -45,6 +45,8 @@ public struct EnvironmentSpec: Sendable {
 
 /// How ``Environments/makeVector(_:count:options:mode:)`` runs the copies.
 public enum VectorMode: Sendable, Equatable {
+    /// `.native` where the id has a batched implementation (built-in and MuJoCo ids), else `.serial`.
+    case automatic
     /// The built-in environment's batched implementation (fastest; built-in ids only).
     case native
     /// The batched implementation split across this many threads (built-in ids only).
@@ -85,6 +87,9 @@ public enum Environments {
                                   mode: VectorMode = .native) throws -> any VectorEnvironment {
         guard count > 0 else { throw EnvironmentError.invalidConfiguration("the number of environments must be positive, got \(count)") }
         switch mode {
+        case .automatic:
+            guard let spec = spec(id) else { throw EnvironmentError.unknownEnvironment(id: id, closest: closestIDs(to: id)) }
+            return try makeVector(id, count: count, options: options, mode: spec.buildNative == nil ? .serial : .native)
         case .native, .nativeThreaded:
             var threads = 1
             if case .nativeThreaded(let n) = mode { threads = n }

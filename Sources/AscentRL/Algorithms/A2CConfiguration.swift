@@ -41,8 +41,9 @@ public struct A2CConfiguration: AlgorithmConfiguration {
     public var activation: Activation = .tanh
     /// Initial log standard deviation of Gaussian policies.
     public var initialLogStd: Float = 0
-    /// How the parallel environments run: native, native-threaded, serial or threaded.
-    public var vectorMode = "native"
+    /// How the parallel environments run: auto (native where the id has it, else serial),
+    /// native, native-threaded, serial or threaded.
+    public var vectorMode = "auto"
     /// Environment steps per metrics row (updates in between are averaged).
     public var logInterval = 2_000
 

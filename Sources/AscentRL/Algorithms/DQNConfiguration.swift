@@ -15,6 +15,7 @@ public struct DQNConfiguration: OffPolicyConfiguration {
     public var trainFrequency = 4
     public var gradientSteps = 1
     public var gamma: Float = 0.99
+    public var vectorMode = "auto"
     public var logInterval = 1_000
     /// Adam step size.
     public var learningRate: Float = 1e-4

@@ -60,9 +60,10 @@ public struct PPOConfiguration: AlgorithmConfiguration {
     /// Squash Gaussian actions through tanh onto the action bounds (with the log-det correction)
     /// instead of clipping them at the environment boundary.
     public var squashActions = false
-    /// How the parallel environments run: `native` (batched loop), `native-threaded` (batched loop
+    /// How the parallel environments run: `auto` (`native` where the id has a batched
+    /// implementation, else `serial`), `native` (batched loop), `native-threaded` (batched loop
     /// split over the cores), `serial` or `threaded` (separate environment objects).
-    public var vectorMode = "native"
+    public var vectorMode = "auto"
     /// Domain randomisation of the training environments' physics (nil: nominal physics).
     public var randomization: RandomizationSettings? = nil
 
@@ -168,10 +169,13 @@ extension PPOConfiguration {
             c.valueCoefficient = 0.19
             c.clipValueLoss = false
         default:
-            throw RLError.invalidHyperparameter(name: "preset", value: name, expected: "one of \(presetNames.joined(separator: ", "))")
+            guard let mujoco = mujocoPreset(name) else {
+                throw RLError.invalidHyperparameter(name: "preset", value: name, expected: "one of \(presetNames.joined(separator: ", "))")
+            }
+            return mujoco
         }
         return c
     }
 
-    public static let presetNames = ["Pendulum-v1", "CartPole-v1", "Acrobot-v1", "MountainCarContinuous-v0"]
+    public static let presetNames = ["Pendulum-v1", "CartPole-v1", "Acrobot-v1", "MountainCarContinuous-v0"] + mujocoPresetNames
 }

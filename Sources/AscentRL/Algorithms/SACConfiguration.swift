@@ -16,6 +16,7 @@ public struct SACConfiguration: OffPolicyConfiguration {
     public var trainFrequency = 1
     public var gradientSteps = 1
     public var gamma: Float = 0.99
+    public var vectorMode = "auto"
     public var logInterval = 1_000
     /// Polyak rate of the target critics: θ′ ← (1 − τ) θ′ + τ θ after every gradient step.
     public var tau: Float = 0.005
@@ -48,7 +49,7 @@ public struct SACConfiguration: OffPolicyConfiguration {
         try require(["white", "pink"].contains(explorationNoise), "explorationNoise", explorationNoise, "must be white or pink")
     }
 
-    public static let presetNames = ["Pendulum-v1", "MountainCarContinuous-v0"]
+    public static let presetNames = ["Pendulum-v1", "MountainCarContinuous-v0"] + mujocoLocomotion
 
     public static func preset(_ name: String) throws -> SACConfiguration {
         var c = SACConfiguration()
@@ -73,6 +74,9 @@ public struct SACConfiguration: OffPolicyConfiguration {
             c.tau = 0.01
             c.learningStarts = 0
             c.hiddenSizes = [64, 64]
+        case _ where mujocoLocomotion.contains(name):
+            // RL Zoo's MuJoCo SAC (hyperparams/sac.yml): SB3's defaults with 10k random steps first; 1M steps.
+            c.learningStarts = 10_000
         default:
             throw RLError.invalidHyperparameter(name: "preset", value: name, expected: "one of \(presetNames.joined(separator: ", "))")
         }

@@ -17,6 +17,7 @@ public struct TD3Configuration: OffPolicyConfiguration {
     public var trainFrequency = 1
     public var gradientSteps = 1
     public var gamma: Float = 0.99
+    public var vectorMode = "auto"
     public var logInterval = 1_000
     /// Polyak rate of the target actor and critics.
     public var tau: Float = 0.005
@@ -46,7 +47,7 @@ public struct TD3Configuration: OffPolicyConfiguration {
         try require(explorationNoise.isFinite && explorationNoise >= 0, "explorationNoise", explorationNoise, "must be non-negative")
     }
 
-    public static let presetNames = ["Pendulum-v1"]
+    public static let presetNames = ["Pendulum-v1"] + mujocoLocomotion
 
     public static func preset(_ name: String) throws -> TD3Configuration {
         var c = TD3Configuration()
@@ -57,6 +58,10 @@ public struct TD3Configuration: OffPolicyConfiguration {
             c.totalSteps = 20_000
             c.gamma = 0.98
             c.bufferSize = 200_000
+            c.learningStarts = 10_000
+        case _ where mujocoLocomotion.contains(name):
+            // RL Zoo's MuJoCo TD3 (hyperparams/td3.yml): SB3's defaults, 10k random steps first,
+            // Gaussian exploration noise 0.1; 1M steps.
             c.learningStarts = 10_000
         default:
             throw RLError.invalidHyperparameter(name: "preset", value: name, expected: "one of \(presetNames.joined(separator: ", "))")

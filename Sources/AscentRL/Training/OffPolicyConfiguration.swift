@@ -19,6 +19,9 @@ public protocol OffPolicyConfiguration: AlgorithmConfiguration {
     var gamma: Float { get }
     /// Environment steps per metrics row (and per progress/checkpoint callback).
     var logInterval: Int { get }
+    /// How the environment copies run: `auto` (the id's batched implementation if it has one,
+    /// else one after another), `native`, `native-threaded`, `serial` or `threaded`.
+    var vectorMode: String { get }
 }
 
 extension OffPolicyConfiguration {
@@ -33,8 +36,12 @@ extension OffPolicyConfiguration {
         try require(gradientSteps >= 0, "gradientSteps", gradientSteps, "must be non-negative")
         try require(gamma.isFinite && gamma >= 0 && gamma <= 1, "gamma", gamma, "must lie in [0, 1]")
         try require(logInterval > 0, "logInterval", logInterval, "must be positive")
+        try require(VectorMode.names.contains(vectorMode), "vectorMode", vectorMode, "must be one of \(VectorMode.names.joined(separator: ", "))")
     }
 }
+
+/// The five MuJoCo locomotion tasks, which SAC and TD3 have presets for.
+let mujocoLocomotion = ["HalfCheetah-v5", "Hopper-v5", "Walker2d-v5", "Ant-v5", "Humanoid-v5"]
 
 /// Checks a target-network averaging rate τ.
 func requireTau(_ tau: Float) throws {

@@ -24,7 +24,7 @@ final class OffPolicyLoop {
 
     init<C: OffPolicyConfiguration>(_ c: C, name: String) throws {
         environment = try makeTrainingEnvironments(c.environment, options: c.environmentOptions, count: c.environments,
-                                                   vectorMode: "native", randomization: c.randomization, seed: c.seed)
+                                                   vectorMode: c.vectorMode, randomization: c.randomization, seed: c.seed)
         actionSpace = environment.actionSpace
         scaling = ActionScaling(actionSpace)
         replay = try ReplayBuffer(capacity: c.bufferSize, observationSize: environment.observationSize,

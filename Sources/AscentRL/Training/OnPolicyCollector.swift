@@ -30,9 +30,10 @@ public struct FinishedEpisodes: Sendable {
 }
 
 extension VectorMode {
-    /// The mode named in a configuration: `native`, `native-threaded`, `serial` or `threaded`.
+    /// The mode named in a configuration: `auto`, `native`, `native-threaded`, `serial` or `threaded`.
     static func named(_ name: String) -> VectorMode {
         switch name {
+        case "auto": .automatic
         case "serial": .serial
         case "threaded": .threaded(ProcessInfo.processInfo.activeProcessorCount)
         case "native-threaded": .nativeThreaded(ProcessInfo.processInfo.activeProcessorCount)
@@ -40,7 +41,7 @@ extension VectorMode {
         }
     }
 
-    static let names = ["native", "native-threaded", "serial", "threaded"]
+    static let names = ["auto", "native", "native-threaded", "serial", "threaded"]
 }
 
 /// Fixed-length rollouts from parallel environments with an actor-critic policy, and the
