@@ -4,7 +4,7 @@ import AscentTensor
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure Ascent's speed on this machine.",
-        subcommands: [BenchTensor.self, BenchEnvs.self, BenchPPO.self, BenchSAC.self, BenchGPT.self]
+        subcommands: [BenchTensor.self, BenchEnvs.self, BenchMuJoCo.self, BenchPPO.self, BenchSAC.self, BenchGPT.self]
     )
 }
 

@@ -8,9 +8,12 @@ protocol MuJoCoSimulating: AnyObject {
     var actionSpace: Space { get }
     var observationSpace: Space { get }
     var dt: Double { get }
+    var frameSkip: Int { get }
     var modelFile: URL { get }
     func reset(_ ids: [Int], generators: UnsafeMutableBufferPointer<RandomGenerator>, into observations: UnsafeMutableBufferPointer<Float>) throws
     func setState(_ i: Int, qpos: [Double], qvel: [Double]) throws
+    /// Simulation `i`'s state row with `controls` as its `ctrl` (for the benchmark's raw baseline).
+    func integrationState(_ i: Int, controls: [Float]) -> [Double]
     func qpos(_ i: Int) -> [Double]
     func qvel(_ i: Int) -> [Double]
     func resetInfo(_ i: Int) -> Info
@@ -22,6 +25,7 @@ protocol MuJoCoSimulating: AnyObject {
 extension MuJoCoSimulations: MuJoCoSimulating {
     var id: String { task.id }
     var modelFile: URL { batch.model.file }
+    var frameSkip: Int { task.frameSkip }
 }
 
 /// Gymnasium's MuJoCo environments: ids, registered limits, options and how to build them.

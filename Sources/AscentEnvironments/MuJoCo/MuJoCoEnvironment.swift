@@ -24,6 +24,9 @@ public final class MuJoCoEnvironment: Environment {
     public var name: String { simulations.id }
     public var observationSpace: Space { simulations.observationSpace }
     public var actionSpace: Space { simulations.actionSpace }
+    /// The MuJoCo environment ids (Gymnasium v5).
+    public static var ids: [String] { MuJoCoCatalog.entries.map(\.id) }
+
     /// Simulated seconds per step: `opt.timestep × frame_skip`.
     public var dt: Double { simulations.dt }
     /// The MJCF file the model was compiled from.

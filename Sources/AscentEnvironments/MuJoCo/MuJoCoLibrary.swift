@@ -52,6 +52,14 @@ public final class MuJoCoLibrary: @unchecked Sendable {
     let batchSetConst: @convention(c) (OpaquePointer?, UnsafePointer<Int32>?, Int32) -> Int32
     let batchApply: @convention(c) (OpaquePointer?, UnsafePointer<Int32>?, Int32, BatchFunction?, UnsafeMutableRawPointer?, Int32) -> Int32
     let batchThreads: BatchCount
+    /// `mj_makeData`, `mj_deleteData`, `mj_step`, `mj_resetData`, `mj_forward` and `mj_setState`:
+    /// only the benchmark's raw baseline uses them.
+    let makeData: @convention(c) (OpaquePointer?) -> OpaquePointer?
+    let deleteData: ModelFunction
+    let step: @convention(c) (OpaquePointer?, OpaquePointer?) -> Void
+    let resetData: @convention(c) (OpaquePointer?, OpaquePointer?) -> Void
+    let forward: @convention(c) (OpaquePointer?, OpaquePointer?) -> Void
+    let setState: @convention(c) (OpaquePointer?, OpaquePointer?, UnsafePointer<Double>?, Int32) -> Void
     /// The raw address of `mj_rnePostConstraint`, handed to the batch function through its `arg`.
     let rnePostConstraintAddress: UnsafeMutableRawPointer
 
@@ -88,6 +96,12 @@ public final class MuJoCoLibrary: @unchecked Sendable {
         batchSetConst = try symbol("mjb_setConst")
         batchApply = try symbol("mjb_apply")
         batchThreads = try symbol("mjb_nthread")
+        makeData = try symbol("mj_makeData")
+        deleteData = try symbol("mj_deleteData")
+        step = try symbol("mj_step")
+        resetData = try symbol("mj_resetData")
+        forward = try symbol("mj_forward")
+        setState = try symbol("mj_setState")
         MuJoCoWarnings.install(try symbol("mju_user_warning", as: UnsafeMutableRawPointer.self))
         if !Self.testedVersions.contains(version) {
             MuJoCoWarnings.report("Ascent was tested with MuJoCo \(Self.testedVersions.joined(separator: ", ")); \(path) is \(version). "

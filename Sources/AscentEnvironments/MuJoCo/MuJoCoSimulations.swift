@@ -85,6 +85,12 @@ final class MuJoCoSimulations<Task: MuJoCoTask> {
         try batch.forward(count == 1 ? nil : [Int32(i)])
     }
 
+    func integrationState(_ i: Int, controls: [Float]) -> [Double] {
+        var row = Array(UnsafeBufferPointer(start: batch.state + i * batch.stateSize, count: batch.stateSize))
+        for (j, u) in controls.enumerated() { row[batch.ctrl.offset + j] = Double(u) }
+        return row
+    }
+
     func qpos(_ i: Int) -> [Double] { Array(batch.row(batch.qpos, i)) }
     func qvel(_ i: Int) -> [Double] { Array(batch.row(batch.qvel, i)) }
 
