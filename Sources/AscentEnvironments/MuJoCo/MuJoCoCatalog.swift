@@ -28,6 +28,15 @@ extension MuJoCoSimulations: MuJoCoSimulating {
     var frameSkip: Int { task.frameSkip }
 }
 
+extension Environments {
+    /// The simulation engines behind `id` and their versions, for run records: `["mujoco":
+    /// mj_versionString()]` for a MuJoCo id, empty for Ascent's own environments.
+    public static func engineVersions(for id: String) -> [String: String] {
+        guard MuJoCoCatalog.entry(id) != nil, let library = try? MuJoCoLibrary.shared() else { return [:] }
+        return ["mujoco": library.version]
+    }
+}
+
 /// Gymnasium's MuJoCo environments: ids, registered limits, options and how to build them.
 enum MuJoCoCatalog {
     /// One registered MuJoCo environment.

@@ -15,7 +15,7 @@ extension PPO {
     static let checkpointFormat = "ascent-ppo-checkpoint"
 
     public func checkpoint() -> SafeTensors {
-        var writer = CheckpointWriter(format: Self.checkpointFormat)
+        var writer = CheckpointWriter(format: Self.checkpointFormat, environment: configuration.environment)
         writer.add(model, prefix: "model.")
         writer.add(optimizer, prefix: "optimizer.")
         writer.set("configuration", configuration)

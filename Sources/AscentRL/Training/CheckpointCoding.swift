@@ -1,3 +1,4 @@
+import AscentEnvironments
 import AscentTensor
 import Foundation
 
@@ -7,8 +8,11 @@ struct CheckpointWriter {
     private(set) var tensors: [String: Tensor] = [:]
     private(set) var metadata: [String: String]
 
-    init(format: String) {
+    /// - Parameter environment: the run's environment id; the versions of the engines behind it
+    ///   (`mujoco_version`) are recorded with Ascent's.
+    init(format: String, environment: String) {
         metadata = ["format": format, "ascent_version": AscentVersion.string]
+        for (engine, version) in Environments.engineVersions(for: environment) { metadata[engine + "_version"] = version }
     }
 
     private static let encoder: JSONEncoder = {

@@ -190,7 +190,7 @@ extension OffPolicyLearner {
     /// Networks, optimisers, replay buffer, random streams and counters in one file. Resuming
     /// continues all of them exactly; environments start fresh episodes (their states are not saved).
     public func checkpoint() -> SafeTensors {
-        var writer = CheckpointWriter(format: Self.checkpointFormat)
+        var writer = CheckpointWriter(format: Self.checkpointFormat, environment: configuration.environment)
         writer.set("configuration", configuration)
         saveLearner(into: &writer)
         loop.save(into: &writer)

@@ -109,7 +109,7 @@ extension PolicyGradientRun {
     private static var checkpointFormat: String { "ascent-\(algorithm)-checkpoint" }
 
     public func checkpoint() -> SafeTensors {
-        var writer = CheckpointWriter(format: Self.checkpointFormat)
+        var writer = CheckpointWriter(format: Self.checkpointFormat, environment: configuration.environment)
         writer.set("configuration", configuration)
         writer.add(model, prefix: "model.")
         writer.add(optimizer, prefix: "optimizer.")

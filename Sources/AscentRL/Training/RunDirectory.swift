@@ -1,3 +1,4 @@
+import AscentEnvironments
 import AscentTensor
 import Foundation
 
@@ -56,7 +57,11 @@ public struct RunDirectory: Sendable {
         guard let configuration = try? JSONSerialization.jsonObject(with: Data(run.configurationJSON.utf8)) else {
             throw RLError.invalidRunDirectory("the run's configuration is not valid JSON")
         }
-        let record: [String: Any] = ["ascentVersion": AscentVersion.string, "algorithm": Run.algorithm, "configuration": configuration]
+        var record: [String: Any] = ["ascentVersion": AscentVersion.string, "algorithm": Run.algorithm, "configuration": configuration]
+        if let environment = (configuration as? [String: Any])?["environment"] as? String {
+            let engines = Environments.engineVersions(for: environment)
+            if !engines.isEmpty { record["engineVersions"] = engines }
+        }
         try AtomicFile.write(try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys]), to: configurationURL)
     }
 
