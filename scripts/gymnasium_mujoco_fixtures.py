@@ -29,8 +29,34 @@ ENVIRONMENTS = [
 ]
 
 
-def record(env_id, cases, steps, rng):
+# Domain randomisation as Ascent's parameters apply it (value = nominal × scale × factor),
+# followed by mj_setConst; tests set the same parameters by name and replay.
+RANDOMIZED = {
+    "body_mass_scale": 1.3, "body_mass:torso": 1.5, "geom_friction_scale": 0.7, "dof_damping_scale": 2.0,
+    "dof_armature_scale": 1.5, "gravity": 12.0, "actuator_gear_scale": 0.8,
+}
+
+
+def randomize(env):
+    m = env.model
+    torso = mujoco.mj_name2id(m, mujoco.mjtObj.mjOBJ_BODY, "torso")
+    mass, inertia = m.body_mass.copy(), m.body_inertia.copy()
+    factor = np.ones(m.nbody)
+    factor[torso] = RANDOMIZED["body_mass:torso"] / 1.0
+    m.body_mass[:] = mass * RANDOMIZED["body_mass_scale"] * factor
+    m.body_inertia[:] = inertia * RANDOMIZED["body_mass_scale"] * factor[:, None]
+    m.geom_friction[:] = m.geom_friction * RANDOMIZED["geom_friction_scale"] * 1.0
+    m.dof_damping[:] = m.dof_damping * RANDOMIZED["dof_damping_scale"] * 1.0
+    m.dof_armature[:] = m.dof_armature * RANDOMIZED["dof_armature_scale"] * 1.0
+    m.actuator_gear[:] = m.actuator_gear * RANDOMIZED["actuator_gear_scale"] * 1.0
+    m.opt.gravity[2] = -RANDOMIZED["gravity"]
+    mujoco.mj_setConst(m, env.data)
+
+
+def record(env_id, cases, steps, rng, randomized=False):
     env = gym.make(env_id).unwrapped
+    if randomized:
+        randomize(env)
     low, high = env.action_space.low.astype(np.float64), env.action_space.high.astype(np.float64)
     recorded = []
     for case in range(cases):
@@ -55,7 +81,8 @@ def record(env_id, cases, steps, rng):
                 break
         recorded.append({"qpos": qpos.tolist(), "qvel": qvel.tolist(), "observation": [float(x) for x in first],
                          "actions": actions, "steps": trajectory})
-    return {"environment": env_id, "mujoco": mujoco.__version__, "gymnasium": gym.__version__, "cases": recorded}
+    return {"environment": env_id, "mujoco": mujoco.__version__, "gymnasium": gym.__version__, "cases": recorded,
+            "parameters": RANDOMIZED if randomized else {}}
 
 
 def main():
@@ -67,6 +94,11 @@ def main():
         path.write_text(json.dumps(fixture, separators=(",", ":")) + "\n")
         total = sum(len(c["steps"]) for c in fixture["cases"])
         print(f"{env_id}: {total} steps, {path.stat().st_size // 1024} KiB")
+    for env_id in ["HalfCheetah-v5", "Ant-v5"]:
+        fixture = record(env_id, 2, 30, rng, randomized=True)
+        path = OUT / f"{env_id}-randomized.json"
+        path.write_text(json.dumps(fixture, separators=(",", ":")) + "\n")
+        print(f"{env_id} randomized: {path.stat().st_size // 1024} KiB")
 
 
 if __name__ == "__main__":

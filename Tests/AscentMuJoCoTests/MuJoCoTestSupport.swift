@@ -28,9 +28,11 @@ struct MuJoCoFixture: Decodable {
     let environment: String
     let mujoco: String
     let cases: [Case]
+    /// Physical parameters set before recording (empty for the nominal model).
+    let parameters: [String: Double]
 
-    static func load(_ id: String) throws -> MuJoCoFixture {
-        let url = try #require(Bundle.module.url(forResource: id, withExtension: "json", subdirectory: "Fixtures"))
+    static func load(_ name: String) throws -> MuJoCoFixture {
+        let url = try #require(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Fixtures"))
         return try JSONDecoder().decode(MuJoCoFixture.self, from: Data(contentsOf: url))
     }
 }

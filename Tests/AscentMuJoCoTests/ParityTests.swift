@@ -9,10 +9,25 @@ struct ParityTests {
                       "InvertedPendulum-v5", "InvertedDoublePendulum-v5", "Reacher-v5", "Pusher-v5"]
 
     @Test(arguments: ids) func bitExact(_ id: String) throws {
-        let fixture = try MuJoCoFixture.load(id)
+        try replay(id)
+    }
+
+    /// Masses, inertias, frictions, damping, armature, gears and gravity set by name equal
+    /// the same edits made on Gymnasium's model followed by `mj_setConst`.
+    @Test(arguments: ["HalfCheetah-v5", "Ant-v5"]) func randomizedPhysicsBitExact(_ id: String) throws {
+        try replay(id, fixture: "\(id)-randomized")
+    }
+
+    private func replay(_ id: String, fixture name: String? = nil) throws {
+        let fixture = try MuJoCoFixture.load(name ?? id)
         let library = try MuJoCoLibrary.shared()
         try #require(fixture.mujoco == library.version, "fixtures were recorded on MuJoCo \(fixture.mujoco); loaded \(library.version)")
         let env = try MuJoCoEnvironment(id)
+        for (parameter, value) in fixture.parameters.sorted(by: { $0.key < $1.key }) {
+            let nominal = try env.physicalParameter(parameter)
+            let isScale = parameter.hasSuffix("_scale")
+            try env.setPhysicalParameter(parameter, to: isScale || parameter == "gravity" ? value : nominal * value)
+        }
         var checked = 0
         for (c, recorded) in fixture.cases.enumerated() {
             _ = try env.reset(seed: UInt64(c))

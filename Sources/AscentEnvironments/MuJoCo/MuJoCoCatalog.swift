@@ -14,6 +14,7 @@ protocol MuJoCoSimulating: AnyObject {
     func setState(_ i: Int, qpos: [Double], qvel: [Double]) throws
     /// Simulation `i`'s state row with `controls` as its `ctrl` (for the benchmark's raw baseline).
     func integrationState(_ i: Int, controls: [Float]) -> [Double]
+    var physics: MuJoCoPhysics { get throws }
     func qpos(_ i: Int) -> [Double]
     func qvel(_ i: Int) -> [Double]
     func resetInfo(_ i: Int) -> Info

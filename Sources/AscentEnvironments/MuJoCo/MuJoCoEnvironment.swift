@@ -13,7 +13,7 @@ import Foundation
 /// When MuJoCo reports a diverged simulation (bad qacc and the like) it resets the
 /// simulation; the step then ends the episode (`truncated`, info `simulation_diverged` = 1)
 /// instead of continuing from the teleported state.
-public final class MuJoCoEnvironment: Environment {
+public final class MuJoCoEnvironment: PhysicallyParameterized {
     let simulations: any MuJoCoSimulating
     private var generator: [RandomGenerator]
     private var started = false, ended = false
@@ -110,6 +110,18 @@ public final class MuJoCoEnvironment: Environment {
         var observation = [Float](repeating: 0, count: observationSpace.flatCount)
         try observation.withUnsafeMutableBufferPointer { try simulations.observe([0], into: $0) }
         return observation
+    }
+
+    /// Masses, frictions, damping, armature, gears and gravity by name (see `ascent env info <id>`).
+    public var physicalParameters: [PhysicalParameter] { (try? simulations.physics.parameters) ?? [] }
+
+    public func physicalParameter(_ name: String) throws -> Double {
+        try simulations.physics.value(name, simulation: 0, environment: self.name)
+    }
+
+    /// Changes a physical constant; takes effect from the next step (derived constants are refreshed).
+    public func setPhysicalParameter(_ name: String, to value: Double) throws {
+        try simulations.physics.set(name, to: value, simulation: 0, environment: self.name)
     }
 
     /// `qpos.i` and `qvel.i` of the current state.

@@ -34,6 +34,7 @@ public final class MuJoCoLibrary: @unchecked Sendable {
     let loadXML: @convention(c) (UnsafePointer<CChar>?, OpaquePointer?, UnsafeMutablePointer<CChar>?, Int32) -> OpaquePointer?
     let deleteModel: ModelFunction
     let name2id: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?) -> Int32
+    let id2name: @convention(c) (OpaquePointer?, Int32, Int32) -> UnsafePointer<CChar>?
     /// `mj_rnePostConstraint(m, d)`: fills `cacc`, `cfrc_int` and `cfrc_ext` after a step, as Gymnasium calls it.
     let rnePostConstraint: @convention(c) (OpaquePointer?, OpaquePointer?) -> Void
     let makeBatch: @convention(c) (OpaquePointer?, Int32, UnsafeRawPointer?, UnsafeMutablePointer<CChar>?, Int32) -> OpaquePointer?
@@ -79,6 +80,7 @@ public final class MuJoCoLibrary: @unchecked Sendable {
         loadXML = try symbol("mj_loadXML")
         deleteModel = try symbol("mj_deleteModel")
         name2id = try symbol("mj_name2id")
+        id2name = try symbol("mj_id2name")
         rnePostConstraint = try symbol("mj_rnePostConstraint")
         rnePostConstraintAddress = dlsym(handle, "mj_rnePostConstraint")!
         makeBatch = try symbol("mjb_makeBatch")

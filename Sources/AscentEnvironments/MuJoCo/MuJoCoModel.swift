@@ -30,7 +30,13 @@ public final class MuJoCoModel: @unchecked Sendable {
 
     /// MuJoCo's object types (`mjtObj`) that names are looked up in.
     enum ObjectType: Int32 {
-        case body = 1, site = 6
+        case body = 1, geom = 5, site = 6, actuator = 19
+    }
+
+    /// The name of object `id`, or nil if it has none.
+    func name(of id: Int, _ type: ObjectType) -> String? {
+        guard let name = library.id2name(handle, type.rawValue, Int32(id)).map({ String(cString: $0) }), !name.isEmpty else { return nil }
+        return name
     }
 
     /// The id of a named object, or an error listing what the model is.

@@ -91,6 +91,17 @@ final class MuJoCoSimulations<Task: MuJoCoTask> {
         return row
     }
 
+    /// The model's physical constants by name, made on first use (expanding the fields).
+    var physics: MuJoCoPhysics {
+        get throws {
+            if let physicsStorage { return physicsStorage }
+            let made = try MuJoCoPhysics(batch: batch, model: batch.model)
+            physicsStorage = made
+            return made
+        }
+    }
+    private var physicsStorage: MuJoCoPhysics?
+
     func qpos(_ i: Int) -> [Double] { Array(batch.row(batch.qpos, i)) }
     func qvel(_ i: Int) -> [Double] { Array(batch.row(batch.qvel, i)) }
 

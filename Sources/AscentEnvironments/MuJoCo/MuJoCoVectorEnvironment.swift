@@ -103,6 +103,15 @@ public final class MuJoCoVectorEnvironment: VectorEnvironment {
         }
     }
 
+    /// Changes a physical constant (see ``MuJoCoEnvironment/physicalParameters``) of every
+    /// sub-environment, or of sub-environment `index` only.
+    public func setPhysicalParameter(_ name: String, to value: Double, index: Int? = nil) throws {
+        if let index, !(0..<count).contains(index) {
+            throw EnvironmentError.invalidConfiguration("\(self.name): no sub-environment \(index); there are \(count)")
+        }
+        for i in index.map({ [$0] }) ?? Array(0..<count) { try simulations.physics.set(name, to: value, simulation: i, environment: self.name) }
+    }
+
     /// Sub-environment `index`'s joint positions and velocities (`qpos`, `qvel`).
     public func render(_ index: Int) -> RenderFrame {
         var values: [String: Double] = [:]

@@ -38,13 +38,31 @@ public struct RandomizationSettings: Sendable, Equatable, Codable {
     public var actionNoise: Double
     /// Standard deviation of Gaussian noise added to observations (sensor noise).
     public var observationNoise: Double
+    /// Actuator latency: each step applies the action chosen this many steps earlier (zero
+    /// actions fill the first steps of an episode). 0 applies actions at once.
+    public var actionDelay: Int
 
     public init(parameters: [ParameterRandomization], resampleEveryEpisodes: Int = 1, actionNoise: Double = 0,
-                observationNoise: Double = 0) {
+                observationNoise: Double = 0, actionDelay: Int = 0) {
         self.parameters = parameters
         self.resampleEveryEpisodes = resampleEveryEpisodes
         self.actionNoise = actionNoise
         self.observationNoise = observationNoise
+        self.actionDelay = actionDelay
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case parameters, resampleEveryEpisodes, actionNoise, observationNoise, actionDelay
+    }
+
+    /// Settings saved before `actionDelay` existed decode with no delay.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(parameters: try c.decode([ParameterRandomization].self, forKey: .parameters),
+                  resampleEveryEpisodes: try c.decode(Int.self, forKey: .resampleEveryEpisodes),
+                  actionNoise: try c.decode(Double.self, forKey: .actionNoise),
+                  observationNoise: try c.decode(Double.self, forKey: .observationNoise),
+                  actionDelay: try c.decodeIfPresent(Int.self, forKey: .actionDelay) ?? 0)
     }
 
     /// Every physical parameter of `environment` scaled by a factor in [1 − width, 1 + width].
@@ -57,8 +75,8 @@ public struct RandomizationSettings: Sendable, Equatable, Codable {
 }
 
 /// Domain randomisation: samples the environment's physical parameters from given ranges
-/// every N episodes, optionally adds Gaussian noise to actions and observations, and
-/// reports the sampled values in the reset info (`param.<name>`). Seeded and reproducible:
+/// every N episodes, optionally adds Gaussian noise to actions and observations and delays
+/// actions by k steps, and reports the sampled values in the reset info (`param.<name>`). Seeded and reproducible:
 /// `reset(seed:)` also reseeds the randomisation stream.
 public final class DomainRandomization: Wrapper {
     public let settings: RandomizationSettings
@@ -66,6 +84,8 @@ public final class DomainRandomization: Wrapper {
     private var generator: RandomGenerator
     private var episodes = 0
     private var current: Info = [:]
+    /// Actions chosen but not yet applied (the oldest first), when actions are delayed.
+    private var pending: [[Float]] = []
 
     public init(_ inner: any Environment, settings: RandomizationSettings, seed: UInt64 = 0) throws {
         guard let target = inner.find((any PhysicallyParameterized).self) else {
@@ -76,6 +96,9 @@ public final class DomainRandomization: Wrapper {
         }
         guard settings.actionNoise >= 0, settings.actionNoise.isFinite, settings.observationNoise >= 0, settings.observationNoise.isFinite else {
             throw EnvironmentError.invalidConfiguration("DomainRandomization: noise standard deviations must be finite and non-negative")
+        }
+        guard (0...1_000).contains(settings.actionDelay) else {
+            throw EnvironmentError.invalidConfiguration("DomainRandomization: actionDelay must be 0...1000 steps, got \(settings.actionDelay)")
         }
         for item in settings.parameters {
             guard let spec = target.physicalParameters.first(where: { $0.name == item.name }) else {
@@ -112,11 +135,17 @@ public final class DomainRandomization: Wrapper {
         episodes += 1
         var (observation, info) = try inner.reset(seed: seed, options: options)
         info.merge(current) { _, new in new }
+        pending = [[Float]](repeating: [Float](repeating: 0, count: actionSpace.flatCount), count: settings.actionDelay)
         return (addObservationNoise(observation), info)
     }
 
     public override func step(_ action: [Float]) throws -> Step {
         var noisy = action
+        if settings.actionDelay > 0 {
+            try action.withUnsafeBufferPointer { try ActionCheck(environment: name, space: actionSpace).validate($0) }  // refuse bad input when given, not k steps later
+            pending.append(action)
+            noisy = pending.removeFirst()
+        }
         if settings.actionNoise > 0, case .box = actionSpace {
             for i in noisy.indices { noisy[i] += Float(settings.actionNoise * generator.normalDouble()) }
         }
