@@ -11,12 +11,26 @@ struct BenchPPO: ParsableCommand {
 
     @Flag(help: "Print a JSON array of {name, value, unit} records.") var json = false
     @Option(help: "Training runs; the median is reported.") var runs = 5
+    @Option(help: "Time Stable-Baselines3's default PPO configuration (1 env × 2048, batch 64, 10 epochs, 64-64) on this environment instead, e.g. HalfCheetah-v5.") var env: String?
+    @Option(help: "Environment steps per run with --env.") var steps = 102_400
 
     func validate() throws {
         guard runs > 0 else { throw ValidationError("--runs must be positive, got \(runs)") }
+        guard steps >= 2048 else { throw ValidationError("--steps must be at least one rollout (2048), got \(steps)") }
     }
 
     func run() throws {
+        if let env {
+            var rates: [Double] = []
+            for run in 0..<runs {
+                var c = PPOBenchmark.sb3DefaultConfiguration(environment: env, totalSteps: steps)
+                c.seed = UInt64(run) + 1
+                rates.append(try cliErrors { try PPOBenchmark.stepsPerSecond(c) })
+            }
+            BenchmarkOutput.emit([BenchmarkRecord(name: "ppo \(env) SB3 defaults 1x2048 batch 64 10 epochs 64-64, \(steps) steps",
+                                                  value: BenchmarkOutput.median(rates), unit: "steps/s")], json: json)
+            return
+        }
         var seconds: [Double] = []
         for run in 0..<runs {
             seconds.append(try cliErrors { try PPOBenchmark.trainingSeconds(seed: UInt64(run) + 1) })

@@ -22,6 +22,26 @@ public enum PPOBenchmark {
         return c
     }
 
+    /// Stable-Baselines3's PPO defaults (`PPO("MlpPolicy", env)`): 1 env × 2048 steps, batch 64,
+    /// 10 epochs, lr 3e-4 constant, 64-64 tanh, no value clipping, no normalisation.
+    public static func sb3DefaultConfiguration(environment: String, totalSteps: Int) -> PPOConfiguration {
+        var c = PPOConfiguration()
+        c.environment = environment
+        c.totalSteps = totalSteps
+        c.annealLearningRate = false
+        c.clipValueLoss = false
+        c.normalizeObservations = false
+        c.normalizeRewards = false
+        return c
+    }
+
+    /// Environment steps per second of training `configuration` from scratch (construction included).
+    public static func stepsPerSecond(_ configuration: PPOConfiguration) throws -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try PPO(configuration).train()
+        return Double(configuration.totalSteps) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+
     /// Wall-clock seconds to train the SB3 configuration from scratch.
     public static func trainingSeconds(seed: UInt64 = 1) throws -> Double {
         var c = sb3Configuration()

@@ -5,9 +5,9 @@ import Foundation
 /// Pendulum-v1 (256-256 networks, batch 256, one gradient step per environment step),
 /// the configuration `bench/sb3_sac.py` runs.
 public enum SACBenchmark {
-    public static func sb3Configuration(seed: UInt64 = 1) -> SACConfiguration {
+    public static func sb3Configuration(environment: String = "Pendulum-v1", seed: UInt64 = 1) -> SACConfiguration {
         var c = SACConfiguration()
-        c.environment = "Pendulum-v1"
+        c.environment = environment
         c.seed = seed
         c.totalSteps = 1_000_000
         return c
@@ -15,8 +15,8 @@ public enum SACBenchmark {
 
     /// Environment steps per second once learning runs: `measuredSteps` steps after a warm-up
     /// of `learningStarts` + 200 steps.
-    public static func stepsPerSecond(seed: UInt64 = 1, measuredSteps: Int = 1_000) throws -> Double {
-        let sac = try SAC(sb3Configuration(seed: seed))
+    public static func stepsPerSecond(environment: String = "Pendulum-v1", seed: UInt64 = 1, measuredSteps: Int = 1_000) throws -> Double {
+        let sac = try SAC(sb3Configuration(environment: environment, seed: seed))
         let warmUp = sac.configuration.learningStarts + 200
         try sac.train(untilStep: warmUp)
         let start = DispatchTime.now().uptimeNanoseconds
