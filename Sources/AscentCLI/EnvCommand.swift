@@ -14,9 +14,11 @@ struct EnvList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "Registered environment ids.")
 
     func run() {
+        let mujocoMissing = !MuJoCoLibrary.isAvailable
         for id in Environments.ids {
             let spec = Environments.spec(id)!
-            print(id.padding(toLength: 26, withPad: " ", startingAt: 0) + spec.summary)
+            let note = mujocoMissing && MuJoCoEnvironment.ids.contains(id) ? " (needs MuJoCo: \(MuJoCoInstallation.installCommand))" : ""
+            print(id.padding(toLength: 26, withPad: " ", startingAt: 0) + spec.summary + note)
         }
     }
 }
