@@ -63,8 +63,8 @@ enum MuJoCoCatalog {
     }
 
     static let entries: [Entry] = [
-        entry("HalfCheetah-v5", steps: 1000, threshold: 4800, options: HalfCheetahTask.options,
-              summary: "MuJoCo: a planar cheetah runs forward", task: HalfCheetahTask.init),
+        entry("HalfCheetah-v5", steps: 1000, threshold: 4800, options: ForwardRunnerTask.options(.halfCheetah),
+              summary: "MuJoCo: a planar cheetah runs forward") { try ForwardRunnerTask(.halfCheetah, $0) },
         entry("Hopper-v5", steps: 1000, threshold: 3800, options: PlanarWalkerTask.options(.hopper),
               summary: "MuJoCo: a one-legged robot hops forward without falling") { try PlanarWalkerTask(.hopper, $0) },
         entry("Walker2d-v5", steps: 1000, threshold: nil, options: PlanarWalkerTask.options(.walker2d),
@@ -73,8 +73,8 @@ enum MuJoCoCatalog {
               summary: "MuJoCo: a four-legged robot walks forward", task: AntTask.init),
         entry("Humanoid-v5", steps: 1000, threshold: nil, options: HumanoidTask.options,
               summary: "MuJoCo: a 3D humanoid walks forward without falling", task: HumanoidTask.init),
-        entry("Swimmer-v5", steps: 1000, threshold: 360, options: SwimmerTask.options,
-              summary: "MuJoCo: a three-link swimmer moves forward through fluid", task: SwimmerTask.init),
+        entry("Swimmer-v5", steps: 1000, threshold: 360, options: ForwardRunnerTask.options(.swimmer),
+              summary: "MuJoCo: a three-link swimmer moves forward through fluid") { try ForwardRunnerTask(.swimmer, $0) },
         entry("InvertedPendulum-v5", steps: 1000, threshold: 950, options: InvertedPendulumTask.options,
               summary: "MuJoCo: balance a pole on a cart", task: InvertedPendulumTask.init),
         entry("InvertedDoublePendulum-v5", steps: 1000, threshold: 9100, options: InvertedDoublePendulumTask.options,

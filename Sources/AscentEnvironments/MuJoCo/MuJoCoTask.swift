@@ -74,4 +74,12 @@ struct MuJoCoOutcome {
     var reward: Double
     var terminated: Bool
     var info: Info?
+
+    /// The locomotion tasks' reward, `(forward + survive) − (control + contact)` in Gymnasium's
+    /// order, with the terms added to `info` (`reward_forward`, `reward_survive`, ...) when given.
+    static func locomotion(forward: Double, survive: Double, control: Double, contact: Double, terminated: Bool, info: Info?) -> MuJoCoOutcome {
+        let terms = ["reward_forward": forward, "reward_ctrl": -control, "reward_contact": -contact, "reward_survive": survive]
+        return MuJoCoOutcome(reward: (forward + survive) - (control + contact), terminated: terminated,
+                             info: info?.merging(terms) { _, term in term })
+    }
 }

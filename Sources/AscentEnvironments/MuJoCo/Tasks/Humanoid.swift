@@ -85,9 +85,8 @@ struct HumanoidTask: MuJoCoTask {
         let survive = healthy ? healthyReward : 0
         let control = controlWeight * NumPyMath.sumOfSquares(state.ctrl)
         let contact = NumPyMath.clip(contactWeight * NumPyMath.sumOfSquares(state.field(F.contact)), contactRange.lowerBound, contactRange.upperBound)
-        let info: Info? = withInfo ? planarInfo(state).merging(["x_velocity": velocity.x, "y_velocity": velocity.y, "reward_forward": forward,
-                                                                "reward_ctrl": -control, "reward_contact": -contact, "reward_survive": survive]) { a, _ in a } : nil
-        return MuJoCoOutcome(reward: (forward + survive) - (control + contact), terminated: !healthy && terminateWhenUnhealthy, info: info)
+        return .locomotion(forward: forward, survive: survive, control: control, contact: contact,
+                           terminated: !healthy && terminateWhenUnhealthy, info: withInfo ? planarInfo(state, velocity: velocity) : nil)
     }
 
     func observe(_ state: MuJoCoState, into observation: UnsafeMutableBufferPointer<Float>) {
