@@ -18,6 +18,41 @@ enum ReportStyle {
     """
 
     /// Draws FRAMES[i] of KIND on the canvas, advancing at 20 frames per second.
+    /// Draws MuJoCo frames (see `MuJoCoScene`): capsules and cylinders as thick segments,
+    /// spheres and ellipsoids as discs, boxes as the convex hull of their corners; side, top or
+    /// oblique view, scaled once to the first frame and following the robot's centre.
+    static let mujocoScript = """
+    (function(){const c=document.getElementById('scene');if(!c||!FRAMES.length)return;const g=c.getContext('2d');
+    let i=0,playing=true;const btn=document.getElementById('play'),lab=document.getElementById('step');
+    btn.onclick=()=>{playing=!playing;btn.textContent=playing?'pause':'play';};
+    const W=c.width,H=c.height,COL=['#2563eb','#dc2626','#16a34a','#d97706','#9333ea','#0891b2','#db2777','#65a30d'];
+    const v=(f,k,a,j)=>f['geom.'+k+'.'+a+'.'+j]||0;
+    function centre(f){let s=[0,0,0],m=0;for(let k=0;k<f.geoms;k++){if(f['geom.'+k+'.type']===0)continue;for(let j=0;j<3;j++)s[j]+=v(f,k,'pos',j);m++;}return s.map(x=>x/Math.max(m,1));}
+    const f0=FRAMES[0],c0=centre(f0);let ext=0.05;for(let k=0;k<f0.geoms;k++){if(f0['geom.'+k+'.type']===0)continue;
+    let d=0;for(let j=0;j<3;j++)d+=(v(f0,k,'pos',j)-c0[j])**2;ext=Math.max(ext,Math.sqrt(d)+v(f0,k,'size',0)+v(f0,k,'size',1));}
+    const S=Math.min(W,H)*0.38/ext;
+    function proj(p,cc,view){if(view===1)return[W/2+(p[0]-cc[0])*S,H/2-(p[1]-cc[1])*S];
+    if(view===2)return[W/2+((p[0]-cc[0])-0.5*(p[1]-cc[1]))*S,H*0.62-((p[2]-cc[2])+0.35*(p[1]-cc[1]))*S];
+    return[W/2+(p[0]-cc[0])*S,H*0.62-(p[2]-cc[2])*S];}
+    function hull(pts){pts.sort((a,b)=>a[0]-b[0]||a[1]-b[1]);const cr=(o,a,b)=>(a[0]-o[0])*(b[1]-o[1])-(a[1]-o[1])*(b[0]-o[0]);
+    const lo=[],up=[];for(const p of pts){while(lo.length>1&&cr(lo[lo.length-2],lo[lo.length-1],p)<=0)lo.pop();lo.push(p);}
+    for(const p of pts.slice().reverse()){while(up.length>1&&cr(up[up.length-2],up[up.length-1],p)<=0)up.pop();up.push(p);}return lo.slice(0,-1).concat(up.slice(0,-1));}
+    function draw(f){g.clearRect(0,0,W,H);const view=f.view||0,cc=centre(f);
+    if(view!==1){const a=proj([cc[0]-10,cc[1],0],cc,view),b=proj([cc[0]+10,cc[1],0],cc,view);g.strokeStyle='#9ca3af';g.lineWidth=2;g.beginPath();g.moveTo(a[0],a[1]);g.lineTo(b[0],b[1]);g.stroke();
+    g.fillStyle='#6b7280';for(let x=Math.floor(cc[0]-5);x<=cc[0]+5;x+=0.5){const q=proj([x,cc[1],0],cc,view);g.fillRect(q[0]-1,q[1],2,6);}}
+    const order=[...Array(f.geoms).keys()].sort((a,b)=>view===2?v(f,b,'pos',1)-v(f,a,'pos',1):0);
+    for(const k of order){const t=f['geom.'+k+'.type'];if(t===0||t===undefined)continue;const p=[0,1,2].map(j=>v(f,k,'pos',j));
+    const M=[...Array(9).keys()].map(j=>v(f,k,'mat',j)),s=[0,1,2].map(j=>v(f,k,'size',j));g.fillStyle=g.strokeStyle=COL[k%COL.length];g.globalAlpha=0.85;
+    if(t===3||t===5){const ax=[M[2],M[5],M[8]],a=proj(p.map((x,j)=>x-s[1]*ax[j]),cc,view),b=proj(p.map((x,j)=>x+s[1]*ax[j]),cc,view);
+    g.lineWidth=Math.max(2,2*s[0]*S);g.lineCap=t===3?'round':'butt';g.beginPath();g.moveTo(a[0],a[1]);g.lineTo(b[0],b[1]);g.stroke();}
+    else if(t===6){const pts=[];for(const x of[-1,1])for(const y of[-1,1])for(const z of[-1,1]){const l=[x*s[0],y*s[1],z*s[2]];
+    pts.push(proj([0,1,2].map(r=>p[r]+M[3*r]*l[0]+M[3*r+1]*l[1]+M[3*r+2]*l[2]),cc,view));}
+    const h=hull(pts);g.beginPath();h.forEach((q,j)=>j?g.lineTo(q[0],q[1]):g.moveTo(q[0],q[1]));g.closePath();g.fill();}
+    else{const q=proj(p,cc,view),r=t===2?s[0]:(s[0]+s[1]+s[2])/3;g.beginPath();g.arc(q[0],q[1],Math.max(2,r*S),0,2*Math.PI);g.fill();}}
+    g.globalAlpha=1;lab.textContent=i*STRIDE+1;}
+    draw(FRAMES[0]);setInterval(()=>{if(!playing)return;i=(i+1)%FRAMES.length;draw(FRAMES[i]);},40*STRIDE>120?120:40*STRIDE);})();
+    """
+
     static let animationScript = """
     (function(){const c=document.getElementById('scene');if(!c||!FRAMES.length)return;const g=c.getContext('2d');
     let i=0,playing=true;const btn=document.getElementById('play'),lab=document.getElementById('step');

@@ -95,6 +95,7 @@ public struct TrainingReport {
         case "cartpole": traces = [("cart position x", "x"), ("pole angle θ", "theta")]
         case "mountaincar": traces = [("position", "position"), ("velocity", "velocity")]
         case "acrobot": traces = [("θ₁", "theta1"), ("θ₂", "theta2"), ("torque", "torque")]
+        case "mujoco": return mujocoSection()
         default: traces = []
         }
         var html = "<h2>The trained policy acting</h2><div class=\"row\"><div><canvas id=\"scene\" width=\"360\" height=\"300\"></canvas>"
@@ -111,6 +112,41 @@ public struct TrainingReport {
             "{" + frame.values.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value.isFinite ? "\($0.value)" : "0")" }.joined(separator: ",") + "}"
         }
         html += "<script>const KIND=\"\(escape(episode.first?.kind ?? ""))\";const FRAMES=[\(frames.joined(separator: ","))];\(ReportStyle.animationScript)</script>"
+        return html
+    }
+}
+
+extension TrainingReport {
+    /// A MuJoCo robot acting: its geoms drawn from their poses (at most 300 frames of the
+    /// episode, evenly spaced), with the forward velocity, joint angles and controls over the
+    /// whole episode.
+    private func mujocoSection() -> String {
+        let t = episode.indices.map(Double.init)
+        let first = episode.first?.values ?? [:]
+        let root = Int(first["root_qpos"] ?? 0)
+        let joints = first.keys.compactMap { $0.hasPrefix("qpos.") ? Int($0.dropFirst(5)) : nil }.filter { $0 >= root }.sorted()
+        let controls = first.keys.compactMap { $0.hasPrefix("ctrl.") ? Int($0.dropFirst(5)) : nil }.sorted()
+        let palette = ["#2563eb", "#dc2626", "#16a34a", "#d97706", "#9333ea", "#0891b2", "#db2777", "#65a30d"]
+        func chart(_ title: String, _ keys: [(String, String)]) -> String {
+            let series = keys.prefix(8).enumerated().map { k, item in
+                LineChart.Series(name: item.0, x: t, y: episode.map { $0.values[item.1] ?? .nan }, color: palette[k % palette.count])
+            }
+            return LineChart(title: title, xLabel: "step", series: series, width: 330, height: 170).svg()
+        }
+        var html = "<h2>The trained policy acting</h2><div class=\"row\"><div><canvas id=\"scene\" width=\"420\" height=\"320\"></canvas>"
+        html += "<div class=\"controls\"><button id=\"play\">pause</button> step <span id=\"step\">0</span> / \(episode.count)</div></div><div class=\"row\">"
+        html += chart("forward velocity (qvel 0)", [("ẋ", "qvel.0")])
+        html += chart("joint angles (rad)", joints.map { ("qpos \($0)", "qpos.\($0)") })
+        html += chart("controls", controls.map { ("ctrl \($0)", "ctrl.\($0)") })
+        html += "</div></div>"
+        let every = max(1, (episode.count + 299) / 300)
+        let frames = Swift.stride(from: 0, to: episode.count, by: every).map { episode[$0] }
+        let encoded = frames.map { frame -> String in
+            let items = frame.values.filter { !$0.key.hasPrefix("qvel.") }.sorted { $0.key < $1.key }
+            let pairs: [String] = items.map { key, value in "\"\(key)\":" + (value.isFinite ? "\(value)" : "0") }
+            return "{" + pairs.joined(separator: ",") + "}"
+        }
+        html += "<script>const KIND=\"mujoco\";const STRIDE=\(every);const FRAMES=[\(encoded.joined(separator: ","))];\(ReportStyle.mujocoScript)</script>"
         return html
     }
 }

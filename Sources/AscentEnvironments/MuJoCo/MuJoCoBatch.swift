@@ -90,6 +90,21 @@ final class MuJoCoBatch {
         try field(name, library.batchExpand, what: "model")
     }
 
+    /// The model's values of an integer (`int`) model field, e.g. `geom_type`.
+    func modelIntegers(_ name: String) throws -> [Int32] {
+        var size: Int32 = 0, elementSize: Int32 = 0
+        guard let raw = name.withCString({ library.batchExpand(handle, $0, &size, &elementSize) }), elementSize == 4 else {
+            throw MuJoCoError.batchFailed("'\(name)' is not an integer MuJoCo model field")
+        }
+        return Array(UnsafeBufferPointer(start: raw.assumingMemoryBound(to: Int32.self), count: Int(size)))
+    }
+
+    /// Copies every registered output again without computing anything (after registering
+    /// one between calls, or after `mjb_apply`, which does not copy them).
+    func refreshOutputs(_ ids: [Int32]?) throws {
+        try call(ids, "output") { library.batchForward(handle, $0, $1, 0) }
+    }
+
     private func field(_ name: String, _ get: MuJoCoLibrary.BatchField, what: String) throws -> Field {
         var size: Int32 = 0, elementSize: Int32 = 0
         guard let raw = name.withCString({ get(handle, $0, &size, &elementSize) }) else {
@@ -111,9 +126,9 @@ final class MuJoCoBatch {
                     unsafeBitCast(function, to: (@convention(c) (OpaquePointer?, OpaquePointer?) -> Void).self)(model, data)
                 }, library.rnePostConstraintAddress, 1)
             }
-            // mjb_apply leaves the outputs as the step copied them; a call that computes no
-            // stage copies them out again, now with the contact forces.
-            try call(ids, "output") { library.batchForward(handle, $0, $1, 0) }
+            // mjb_apply leaves the outputs as the step copied them: copy them again, now with
+            // the contact forces.
+            try refreshOutputs(ids)
         }
     }
 

@@ -15,6 +15,7 @@ protocol MuJoCoSimulating: AnyObject {
     /// Simulation `i`'s state row with `controls` as its `ctrl` (for the benchmark's raw baseline).
     func integrationState(_ i: Int, controls: [Float]) -> [Double]
     var physics: MuJoCoPhysics { get throws }
+    func renderFrame(_ i: Int) throws -> RenderFrame
     func qpos(_ i: Int) -> [Double]
     func qvel(_ i: Int) -> [Double]
     func resetInfo(_ i: Int) -> Info

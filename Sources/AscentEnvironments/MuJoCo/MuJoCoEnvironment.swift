@@ -124,11 +124,8 @@ public final class MuJoCoEnvironment: PhysicallyParameterized {
         try simulations.physics.set(name, to: value, simulation: 0, environment: self.name)
     }
 
-    /// `qpos.i` and `qvel.i` of the current state.
+    /// The geoms' poses and the joints' state (see `MuJoCoScene`), kind `mujoco`.
     public func render() -> RenderFrame {
-        var values: [String: Double] = [:]
-        for (i, v) in qpos.enumerated() { values["qpos.\(i)"] = v }
-        for (i, v) in qvel.enumerated() { values["qvel.\(i)"] = v }
-        return RenderFrame(kind: name, values: values)
+        (try? simulations.renderFrame(0)) ?? RenderFrame(kind: "mujoco", values: [:])
     }
 }

@@ -102,6 +102,13 @@ final class MuJoCoSimulations<Task: MuJoCoTask> {
     }
     private var physicsStorage: MuJoCoPhysics?
 
+    /// Simulation `i` as a drawing (geoms and joints); registers the geom outputs on first use.
+    func renderFrame(_ i: Int) throws -> RenderFrame {
+        if sceneStorage == nil { sceneStorage = try MuJoCoScene(batch: batch, drawing: task.drawing) }
+        return sceneStorage!.frame(i, kind: "mujoco")
+    }
+    private var sceneStorage: MuJoCoScene?
+
     func qpos(_ i: Int) -> [Double] { Array(batch.row(batch.qpos, i)) }
     func qvel(_ i: Int) -> [Double] { Array(batch.row(batch.qvel, i)) }
 

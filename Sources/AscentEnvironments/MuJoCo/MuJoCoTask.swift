@@ -32,12 +32,30 @@ protocol MuJoCoTask: Sendable {
     func observe(_ state: MuJoCoState, into observation: UnsafeMutableBufferPointer<Float>)
     /// Gymnasium's `_get_reset_info`.
     func resetInfo(_ state: MuJoCoState) -> Info
+    /// How a report draws the robot.
+    var drawing: MuJoCoDrawing { get }
+}
+
+/// How a report draws a task: from which side, and how many leading `qpos` entries place the
+/// root (the rest are joint angles worth plotting).
+struct MuJoCoDrawing: Sendable {
+    enum View: Double, Sendable {
+        /// The x-z plane, camera following x: the planar robots.
+        case side = 0
+        /// The x-y plane from above: the arms on a table.
+        case top = 1
+        /// An oblique 3D view following the torso: Ant and Humanoid.
+        case perspective = 2
+    }
+    let view: View
+    let rootQpos: Int
 }
 
 extension MuJoCoTask {
     var needsConstraintForces: Bool { false }
     func progress(_ state: MuJoCoState) -> SIMD2<Double> { SIMD2(state.qpos[0], 0) }
     func resetInfo(_ state: MuJoCoState) -> Info { [:] }
+    var drawing: MuJoCoDrawing { MuJoCoDrawing(view: .side, rootQpos: 0) }
 }
 
 /// A field a task reads: an `mjData` output or a (per-simulation) `mjModel` value.

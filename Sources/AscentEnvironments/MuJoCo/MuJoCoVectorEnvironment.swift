@@ -112,11 +112,8 @@ public final class MuJoCoVectorEnvironment: VectorEnvironment {
         for i in index.map({ [$0] }) ?? Array(0..<count) { try simulations.physics.set(name, to: value, simulation: i, environment: self.name) }
     }
 
-    /// Sub-environment `index`'s joint positions and velocities (`qpos`, `qvel`).
+    /// Sub-environment `index` as a drawing (see ``MuJoCoEnvironment/render()``).
     public func render(_ index: Int) -> RenderFrame {
-        var values: [String: Double] = [:]
-        for (i, v) in simulations.qpos(index).enumerated() { values["qpos.\(i)"] = v }
-        for (i, v) in simulations.qvel(index).enumerated() { values["qvel.\(i)"] = v }
-        return RenderFrame(kind: name, values: values)
+        (try? simulations.renderFrame(index)) ?? RenderFrame(kind: "mujoco", values: [:])
     }
 }

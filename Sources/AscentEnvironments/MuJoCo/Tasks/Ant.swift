@@ -30,6 +30,7 @@ struct AntTask: MuJoCoTask {
     let frameSkip: Int
     let fields: [MuJoCoField] = [.data("xpos"), .data("cfrc_ext")]
     let needsConstraintForces = true
+    let drawing = MuJoCoDrawing(view: .perspective, rootQpos: 7)
     let forwardWeight: Double, controlWeight: Double, contactWeight: Double, healthyReward: Double, noise: Double
     let mainBody: Int
     let terminateWhenUnhealthy: Bool, includeContactForces: Bool

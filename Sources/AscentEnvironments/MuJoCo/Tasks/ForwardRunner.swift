@@ -39,6 +39,7 @@ struct ForwardRunnerTask: MuJoCoTask {
     private(set) var observationSize = 0
 
     var id: String { robot.id }
+    var drawing: MuJoCoDrawing { MuJoCoDrawing(view: robot == .swimmer ? .top : .side, rootQpos: 3) }
     var modelFile: String { robot.modelFile }
 
     init(_ robot: Robot, _ options: TaskOptions) throws {

@@ -33,6 +33,7 @@ struct HumanoidTask: MuJoCoTask {
     private enum F { static let xipos = 0, mass = 1, cinert = 2, cvel = 3, actuator = 4, contact = 5 }
     let fields: [MuJoCoField] = [.data("xipos"), .model("body_mass"), .data("cinert"), .data("cvel"), .data("qfrc_actuator"), .data("cfrc_ext")]
     let needsConstraintForces = true
+    let drawing = MuJoCoDrawing(view: .perspective, rootQpos: 7)
     let forwardWeight: Double, controlWeight: Double, contactWeight: Double, healthyReward: Double, noise: Double
     let contactRange: ClosedRange<Double>, zRange: ClosedRange<Double>
     let terminateWhenUnhealthy: Bool

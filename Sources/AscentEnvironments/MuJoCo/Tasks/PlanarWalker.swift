@@ -51,6 +51,7 @@ struct PlanarWalkerTask: MuJoCoTask {
     private var initialZ = 0.0
 
     var id: String { robot.id }
+    let drawing = MuJoCoDrawing(view: .side, rootQpos: 3)
     var modelFile: String { robot.modelFile }
 
     init(_ robot: Robot, _ options: TaskOptions) throws {

@@ -18,6 +18,7 @@ struct PusherTask: MuJoCoTask {
     let fields: [MuJoCoField] = [.data("xpos")]
     let nearWeight: Double, distanceWeight: Double, controlWeight: Double
     let observationSize = 23
+    let drawing = MuJoCoDrawing(view: .perspective, rootQpos: 0)
     private var tips = 0, object = 0, goal = 0
 
     init(_ options: TaskOptions) throws {

@@ -18,6 +18,7 @@ struct ReacherTask: MuJoCoTask {
     let fields: [MuJoCoField] = [.data("xpos")]
     let distanceWeight: Double, controlWeight: Double
     let observationSize = 10
+    let drawing = MuJoCoDrawing(view: .top, rootQpos: 0)
     private var fingertip = 0, target = 0
 
     init(_ options: TaskOptions) throws {
