@@ -25,7 +25,8 @@ struct PPOTests {
             mutate(&bad)
             #expect(throws: RLError.self) { try bad.validate() }
         }
-        #expect(throws: RLError.invalidHyperparameter(name: "preset", value: "Pong-v5", expected: "one of Pendulum-v1, CartPole-v1, Acrobot-v1, MountainCarContinuous-v0")) {
+        #expect(throws: RLError.invalidHyperparameter(name: "preset", value: "Pong-v5",
+                                                      expected: "one of Pendulum-v1, CartPole-v1, Acrobot-v1, MountainCarContinuous-v0, " + PPOConfiguration.mujocoPresetNames.joined(separator: ", "))) {
             try PPOConfiguration.preset("Pong-v5")
         }
         var unknown = PPOConfiguration()
