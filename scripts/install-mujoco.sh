@@ -7,7 +7,7 @@
 #   scripts/install-mujoco.sh [DIR]      # default: ~/.local/share/ascent/mujoco
 #
 # Ascent finds the default folder by itself; for another DIR, export the line printed at
-# the end. Needs pip (python3 -m pip); downloads about 10 MB.
+# the end. Needs pip (python3 -m pip); 36 MB unpacked.
 set -euo pipefail
 
 MUJOCO_VERSION=4.0.0
