@@ -21,6 +21,8 @@ final class MuJoCoSimulations<Task: MuJoCoTask> {
     private let fields: [MuJoCoBatch.Field]
     /// Divergence warnings seen so far, per simulation (MuJoCo resets a diverged simulation).
     private var divergences: [Int]
+    /// Each simulation's ``MuJoCoTask/progress(_:)`` before the step in progress (reused).
+    private var before: [SIMD2<Double>]
 
     var count: Int { batch.count }
 
@@ -48,6 +50,7 @@ final class MuJoCoSimulations<Task: MuJoCoTask> {
         observationSpace = .box(Space.Box(low: -.infinity, high: .infinity, shape: [task.observationSize]))
         dt = try batch.expand("opt.timestep").row(0)[0] * Double(task.frameSkip)
         divergences = [Int](repeating: 0, count: count)
+        before = [SIMD2<Double>](repeating: .zero, count: count)
         self.task = task
         self.batch = batch
     }
@@ -135,7 +138,6 @@ final class MuJoCoSimulations<Task: MuJoCoTask> {
               outcomes: UnsafeMutableBufferPointer<MuJoCoOutcome>, diverged: UnsafeMutableBufferPointer<Bool>, withInfo: Bool) throws {
         let nu = batch.ctrl.size, size = task.observationSize
         try fields.withUnsafeBufferPointer { fields in
-            var before = [SIMD2<Double>](repeating: .zero, count: count)
             for i in 0..<count {
                 let ctrl = batch.row(batch.ctrl, i)
                 for j in 0..<nu { ctrl[j] = Double(actions[i * nu + j]) }

@@ -63,6 +63,8 @@ struct PusherTask: MuJoCoTask {
         writer.append(state.qpos, upTo: 7)
         writer.append(state.qvel, upTo: 7)
         let xpos = state.field(0)
-        for body in [tips, object, goal] { writer.append(xpos, from: 3 * body, upTo: 3 * body + 3) }
+        writer.append(xpos, from: 3 * tips, upTo: 3 * tips + 3)
+        writer.append(xpos, from: 3 * object, upTo: 3 * object + 3)
+        writer.append(xpos, from: 3 * goal, upTo: 3 * goal + 3)
     }
 }
