@@ -133,6 +133,22 @@ struct MuJoCoEnvironmentTests {
         let passive = folder.appendingPathComponent("passive.xml")
         try "<mujoco><worldbody><body><joint type='hinge'/><geom size='0.1'/></body></worldbody></mujoco>".write(to: passive, atomically: true, encoding: .utf8)
         #expect { try MuJoCoEnvironment("InvertedPendulum-v5", xmlFile: passive.path) } throws: { "\($0)".contains("has no actuators") }
+        let siteless = folder.appendingPathComponent("siteless.xml")
+        try """
+        <mujoco><worldbody><body><joint type='slide' axis='1 0 0'/><geom size='0.1'/>
+        <body><joint type='hinge'/><geom size='0.1'/><body><joint type='hinge'/><geom size='0.1'/></body></body></body></worldbody>
+        <actuator><motor joint='0' ctrlrange='-1 1'/></actuator></mujoco>
+        """.replacingOccurrences(of: "joint='0'", with: "joint='cart'").replacingOccurrences(of: "type='slide'", with: "name='cart' type='slide'")
+            .write(to: siteless, atomically: true, encoding: .utf8)
+        #expect { try MuJoCoEnvironment("InvertedDoublePendulum-v5", xmlFile: siteless.path) } throws: { "\($0)".contains("reads data(\"site_xpos\") with at least 3 values") }
+        let reversed = folder.appendingPathComponent("reversed.xml")
+        try """
+        <mujoco><compiler autolimits='false'/><worldbody><body><joint name='cart' type='slide' axis='1 0 0'/><geom size='0.1'/>
+        <body><joint type='hinge'/><geom size='0.1'/></body></body></worldbody>
+        <actuator><motor joint='cart' ctrllimited='false' ctrlrange='1 -1'/></actuator></mujoco>
+        """.write(to: reversed, atomically: true, encoding: .utf8)
+        #expect { try MuJoCoEnvironment("InvertedPendulum-v5", xmlFile: reversed.path) } throws: { "\($0)".contains("ctrlrange [1.0, -1.0] is empty") }
+        #expect { try Environments.makeVector("Hopper-v5", count: 2_000_000) } throws: { "\($0)".contains("1...1000000 simulations") }
         #expect { try MuJoCoEnvironment("Hopper-v5", xmlFile: folder.appendingPathComponent("missing.xml").path) } throws: {
             "\($0)".contains("no MuJoCo model file at")
         }

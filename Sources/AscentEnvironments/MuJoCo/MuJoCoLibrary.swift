@@ -82,7 +82,7 @@ public final class MuJoCoLibrary: @unchecked Sendable {
         name2id = try symbol("mj_name2id")
         id2name = try symbol("mj_id2name")
         rnePostConstraint = try symbol("mj_rnePostConstraint")
-        rnePostConstraintAddress = dlsym(handle, "mj_rnePostConstraint")!
+        rnePostConstraintAddress = try symbol("mj_rnePostConstraint", as: UnsafeMutableRawPointer.self)
         makeBatch = try symbol("mjb_makeBatch")
         deleteBatch = try symbol("mjb_deleteBatch")
         batchStateSize = try symbol("mjb_nstate")

@@ -26,7 +26,13 @@ final class MuJoCoSimulations<Task: MuJoCoTask> {
 
     var count: Int { batch.count }
 
+    /// The most simulations one batch holds (MuJoCo counts them in an `int`; memory runs out long before).
+    static var maximumCount: Int { 1_000_000 }
+
     init(task: Task, modelFile: URL, count: Int, threads: Int, library: MuJoCoLibrary? = nil) throws {
+        guard (1...Self.maximumCount).contains(count) else {
+            throw EnvironmentError.invalidConfiguration("\(task.id): a MuJoCo batch holds 1...\(Self.maximumCount) simulations, got \(count)")
+        }
         let model = try MuJoCoModel(file: modelFile, library: library)
         let batch = try MuJoCoBatch(model: model, count: count, threads: threads)
         try batch.reset(nil)
@@ -46,6 +52,12 @@ final class MuJoCoSimulations<Task: MuJoCoTask> {
             }
         }
         let range = try batch.expand("actuator_ctrlrange").row(0)
+        for j in 0..<facts.nu where !(range[2 * j] <= range[2 * j + 1]) {
+            throw MuJoCoError.unsupportedModel(path: modelFile.path, reason: "actuator \(j)'s ctrlrange [\(range[2 * j]), \(range[2 * j + 1])] is empty; the action space needs low ≤ high")
+        }
+        for (k, field) in fields.enumerated() where field.size < task.minimumFieldSizes[k] {
+            throw MuJoCoError.unsupportedModel(path: modelFile.path, reason: "\(task.id) reads \(task.fields[k]) with at least \(task.minimumFieldSizes[k]) values; the model has \(field.size)")
+        }
         actionSpace = .box(Space.Box(low: (0..<facts.nu).map { Float(range[2 * $0]) }, high: (0..<facts.nu).map { Float(range[2 * $0 + 1]) }))
         observationSpace = .box(Space.Box(low: -.infinity, high: .infinity, shape: [task.observationSize]))
         dt = try batch.expand("opt.timestep").row(0)[0] * Double(task.frameSkip)

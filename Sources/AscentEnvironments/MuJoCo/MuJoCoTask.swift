@@ -17,6 +17,9 @@ protocol MuJoCoTask: Sendable {
     var frameSkip: Int { get }
     /// Fields the task reads besides `qpos`/`qvel`, in the order ``MuJoCoState/field(_:)`` indexes them.
     var fields: [MuJoCoField] { get }
+    /// The fewest values per simulation each field must hold for the task's fixed indices
+    /// (a model of the user's may lack the site or body a task reads).
+    var minimumFieldSizes: [Int] { get }
     /// Run `mj_rnePostConstraint` after the substeps (fills `cfrc_ext`): Gymnasium always does,
     /// but only tasks that read `cfrc_ext`, `cacc` or `cfrc_int` see the difference.
     var needsConstraintForces: Bool { get }
@@ -53,6 +56,7 @@ struct MuJoCoDrawing: Sendable {
 
 extension MuJoCoTask {
     var needsConstraintForces: Bool { false }
+    var minimumFieldSizes: [Int] { fields.map { _ in 0 } }
     func progress(_ state: MuJoCoState) -> SIMD2<Double> { SIMD2(state.qpos[0], 0) }
     func resetInfo(_ state: MuJoCoState) -> Info { [:] }
     var drawing: MuJoCoDrawing { MuJoCoDrawing(view: .side, rootQpos: 0) }

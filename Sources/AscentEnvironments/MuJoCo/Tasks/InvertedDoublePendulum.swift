@@ -17,6 +17,8 @@ struct InvertedDoublePendulumTask: MuJoCoTask {
     let modelFile = "inverted_double_pendulum.xml"
     let frameSkip: Int
     let fields: [MuJoCoField] = [.data("site_xpos"), .data("qfrc_constraint")]
+    /// The tip site's position and the cart's constraint force.
+    let minimumFieldSizes = [3, 1]
     let healthyReward: Double, noise: Double
     let observationSize = 9
 
