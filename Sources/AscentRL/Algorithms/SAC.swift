@@ -75,11 +75,20 @@ public final class SAC: OffPolicyLearner {
         loop.scaling.environmentActions(try actor.act(Tensor(shape: [1, observation.count], observation), deterministic: deterministic, generator: &generator))
     }
 
+    /// One gradient step. Independent work runs in pairs on the two cores: the policy samples
+    /// for s (recorded) and s′ (not), then each critic or target network on its own core
+    /// (``ContinuousQNetwork/minimum(_:_:_:_:frozen:)``, ``ContinuousQNetwork/regress(_:_:observations:actions:toward:weight:)``).
     func gradientStep(_ batch: ReplayBuffer.Batch, losses: inout LossAverages) throws {
         let c = configuration
         let updatesActor = loop.gradientStepsDone % c.policyFrequency == 0
         let noise = Tensor.randomNormal([c.batchSize, actor.actionSize], generator: &updateGenerator)
-        let (policyActions, logProbability) = actor.sample(batch.observations, noise: noise)
+        let nextNoise = Tensor.randomNormal([c.batchSize, actor.actionSize], generator: &updateGenerator)
+        var policyActions = Tensor(0), logProbability = Tensor(0), nextActions = Tensor(0), nextLogProbability = Tensor(0)
+        KernelThreads.concurrently({
+            (policyActions, logProbability) = actor.sample(batch.observations, noise: noise)
+        }, {
+            (nextActions, nextLogProbability) = withoutGradients { actor.sample(batch.nextObservations, noise: nextNoise) }
+        })
 
         if c.autoEntropy && updatesActor {  // 1. α
             let entropyLoss = -(logEntropyCoefficient.value * (logProbability.detached() + targetEntropy)).mean()
@@ -90,20 +99,17 @@ public final class SAC: OffPolicyLearner {
         let alpha = entropyCoefficient
 
         let target = withoutGradients {  // 2. critics
-            let nextNoise = Tensor.randomNormal([c.batchSize, actor.actionSize], generator: &updateGenerator)
-            let (nextActions, nextLogProbability) = actor.sample(batch.nextObservations, noise: nextNoise)
-            let nextQ = Tensor.minimum(target1(batch.nextObservations, nextActions), target2(batch.nextObservations, nextActions))
+            let nextQ = ContinuousQNetwork.minimum(target1, target2, batch.nextObservations, nextActions)
             return batch.rewards + (1 - batch.terminated) * (nextQ - nextLogProbability * alpha) * c.gamma
         }
-        let q1 = critic1(batch.observations, batch.actions), q2 = critic2(batch.observations, batch.actions)
-        let criticLoss = (q1.meanSquaredError(target) + q2.meanSquaredError(target)) * 0.5
         criticOptimizer.zeroGradients()
-        criticLoss.backward()
-        try requireFinite([criticLoss.item], "critic loss", step: loop.globalStep)
+        let (criticLoss, meanQ) = ContinuousQNetwork.regress(critic1, critic2, observations: batch.observations, actions: batch.actions,
+                                                             toward: target, weight: 0.5)
+        try requireFinite([criticLoss], "critic loss", step: loop.globalStep)
         criticOptimizer.step()
 
         if updatesActor {  // 3. actor
-            let policyQ = Tensor.minimum(critic1.frozen(batch.observations, policyActions), critic2.frozen(batch.observations, policyActions))
+            let policyQ = ContinuousQNetwork.minimum(critic1, critic2, batch.observations, policyActions, frozen: true)
             let actorLoss = (logProbability * alpha - policyQ).mean()
             actorOptimizer.zeroGradients()
             actorLoss.backward()
@@ -113,8 +119,8 @@ public final class SAC: OffPolicyLearner {
         }
         target1.polyakAverage(toward: critic1, tau: c.tau)  // 4. targets
         target2.polyakAverage(toward: critic2, tau: c.tau)
-        losses.add("critic", criticLoss.item)
-        losses.add("q", q1.mean().item)
+        losses.add("critic", criticLoss)
+        losses.add("q", meanQ)
     }
 
     func describe(_ metrics: inout OffPolicyMetrics, losses: LossAverages) {

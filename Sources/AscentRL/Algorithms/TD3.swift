@@ -72,17 +72,16 @@ public final class TD3: OffPolicyLearner {
             let smoothing = Tensor.randomNormal([c.batchSize, actionSize], standardDeviation: c.targetPolicyNoise, generator: &updateGenerator)
                 .clamped(min: -c.targetNoiseClip, max: c.targetNoiseClip)
             let nextActions = (targetActor(batch.nextObservations) + smoothing).clamped(min: -1, max: 1)
-            let nextQ = Tensor.minimum(target1(batch.nextObservations, nextActions), target2(batch.nextObservations, nextActions))
+            let nextQ = ContinuousQNetwork.minimum(target1, target2, batch.nextObservations, nextActions)
             return batch.rewards + (1 - batch.terminated) * nextQ * c.gamma
         }
-        let q1 = critic1(batch.observations, batch.actions), q2 = critic2(batch.observations, batch.actions)
-        let criticLoss = q1.meanSquaredError(target) + q2.meanSquaredError(target)
         criticOptimizer.zeroGradients()
-        criticLoss.backward()
-        try requireFinite([criticLoss.item], "critic loss", step: loop.globalStep)
+        let (criticLoss, meanQ) = ContinuousQNetwork.regress(critic1, critic2, observations: batch.observations, actions: batch.actions,
+                                                             toward: target, weight: 1)
+        try requireFinite([criticLoss], "critic loss", step: loop.globalStep)
         criticOptimizer.step()
-        losses.add("critic", criticLoss.item)
-        losses.add("q", q1.mean().item)
+        losses.add("critic", criticLoss)
+        losses.add("q", meanQ)
 
         // `gradientStepsDone` counts completed steps, so this is update number gradientStepsDone + 1.
         guard (loop.gradientStepsDone + 1) % c.policyDelay == 0 else { return }
