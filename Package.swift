@@ -66,6 +66,7 @@ let package = Package(
         ),
         .testTarget(name: "AscentTensorTests", dependencies: ["AscentTensor", "AscentRandom"]),
         .testTarget(name: "AscentRLTests", dependencies: ["AscentRL"]),
+        .testTarget(name: "AscentCLITests", dependencies: ["AscentCLI"]),
         .testTarget(name: "AscentReportTests", dependencies: ["AscentReport"]),
         .testTarget(name: "AscentRLHFTests", dependencies: ["AscentRLHF"]),
         .testTarget(name: "AscentEnvironmentsTests", dependencies: ["AscentEnvironments"],

@@ -54,8 +54,7 @@ struct Resume: ParsableCommand {
 
     @Argument(help: "Run directory.") var directory: String
     @Option(help: "Train until this many total environment steps (default: the configured total).") var totalSteps: Int?
-    @Option(help: "Save a numbered checkpoint every this many updates.") var checkpointEvery = 25
-    @Option(help: "Deterministic evaluation episodes at the end (0 to skip).") var evalEpisodes = 20
+    @OptionGroup var session: SessionOptions
 
     func run() throws {
         let (runDirectory, run) = try loadRun(directory)
@@ -73,7 +72,7 @@ struct Resume: ParsableCommand {
                 try directory.writeConfiguration(of: run)  // config.json keeps describing the run
             }
         }
-        try TrainingSession(training: run, directory: directory, checkpointEvery: checkpointEvery, evalEpisodes: evalEpisodes, untilStep: target).run()
+        try TrainingSession(training: run, directory: directory, checkpointEvery: session.checkpointEvery, evalEpisodes: session.evalEpisodes, untilStep: target).run()
     }
 }
 

@@ -190,6 +190,11 @@ struct RLHFGenerate: ParsableCommand {
     @Option(help: "Keep the most likely tokens up to probability p.") var topP: Float?
     @Option(help: "Random seed.") var seed: UInt64 = 1
 
+    func validate() throws {
+        guard (1...10_000).contains(count) else { throw ValidationError("--count must be 1...10000, got \(count)") }
+        guard maxNewTokens >= 0 else { throw ValidationError("--max-new-tokens must be 0 or more, got \(maxNewTokens)") }
+    }
+
     func run() throws {
         let url = URL(fileURLWithPath: dir)
         guard FileManager.default.fileExists(atPath: url.appendingPathComponent("tokenizer/vocab.json").path) else {

@@ -21,12 +21,9 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Environment steps to train for.") var totalSteps: Int?
     @Option(name: .customLong("set"), help: ArgumentHelp("Set a hyperparameter by its config.json key, e.g. --set learningRate=1e-3 --set hiddenSizes=64,64 (repeatable).", valueName: "key=value"))
     var overrides: [String] = []
-    @Option(help: "Save a numbered checkpoint every this many metrics rows.") var checkpointEvery = 25
-    @Option(help: "Deterministic evaluation episodes at the end (0 to skip).") var evalEpisodes = 20
+    @OptionGroup var session: SessionOptions
 
     func validate() throws {
-        guard checkpointEvery > 0 else { throw ValidationError("--checkpoint-every must be positive, got \(checkpointEvery)") }
-        guard evalEpisodes >= 0 else { throw ValidationError("--eval-episodes must be non-negative, got \(evalEpisodes)") }
         for item in overrides where !item.contains("=") {
             throw ValidationError("--set takes key=value (e.g. learningRate=1e-3), got '\(item)'")
         }
@@ -51,7 +48,7 @@ struct RunOptions: ParsableArguments {
         let training = try cliErrors { try Run(try configuration(Run.Configuration.self, adjust: adjust)) }
         let directory = try cliErrors { try RunDirectory.create(at: out ?? "runs/\(Run.algorithm)-\(env)-seed\(seed)") }
         try cliErrors { try directory.writeConfiguration(of: training) }
-        try TrainingSession(training: training, directory: directory, checkpointEvery: checkpointEvery, evalEpisodes: evalEpisodes).run()
+        try TrainingSession(training: training, directory: directory, checkpointEvery: session.checkpointEvery, evalEpisodes: session.evalEpisodes).run()
     }
 }
 

@@ -13,12 +13,16 @@
 #define EW_NAME(base, suffix) EW_NAME_(base, suffix)
 
 /// exp(x) by range reduction x = n ln2 + r, |r| <= ln2/2, a degree-6 polynomial
-/// for exp(r), and 2^n built in the exponent bits (Cephes-style, about 1 ulp).
+/// for exp(r) (Cephes, about 1 ulp), and 2^n applied as two normal powers of two
+/// 2^(n - n/2) · 2^(n/2): so the largest inputs (up to ln FLT_MAX = 88.7228) reach FLT_MAX
+/// and overflow to infinity beyond it, and the smallest (down to −103.97) round once into
+/// the subnormals, as `expf` does, instead of clamping at either end.
 static inline float ew_exp(float x) {
     const float log2e = 1.44269504088896341f;
     const float ln2_hi = 0.693359375f, ln2_lo = -2.12194440e-4f;
-    float xc = x > 88.3762626647949f ? 88.3762626647949f : x;
-    xc = xc < -87.3365447505531f ? -87.3365447505531f : xc;
+    // Beyond these exp is infinite or rounds to 0 anyway; the clamp keeps 2^n's halves normal.
+    float xc = x > 89.0f ? 89.0f : x;
+    xc = xc < -105.0f ? -105.0f : xc;
     // Round to nearest by the 1.5 * 2^23 trick: vectorises on every target.
     float n = (xc * log2e + 12582912.0f) - 12582912.0f;
     float r = xc - n * ln2_hi;
@@ -30,19 +34,20 @@ static inline float ew_exp(float x) {
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
     p = p * r * r + r + 1.0f;
-    int32_t bits = ((int32_t)n + 127) << 23;
-    float scale;
-    memcpy(&scale, &bits, sizeof scale);
-    float y = p * scale;
-    y = x > 88.7228391f ? INFINITY : y;
-    y = x < -103.972084f ? 0.0f : y;
+    int32_t whole = (int32_t)n, half = whole >> 1;
+    int32_t bits_half = (half + 127) << 23, bits_rest = (whole - half + 127) << 23;
+    float scale_half, scale_rest;
+    memcpy(&scale_half, &bits_half, sizeof scale_half);
+    memcpy(&scale_rest, &bits_rest, sizeof scale_rest);
+    float y = (p * scale_half) * scale_rest;  // the first product is exact, the second rounds once
     return x != x ? x : y;
 }
 
-/// tanh(x) as an odd rational minimax approximation on [-7.9, 7.9] (beyond which
-/// tanh is 1 in float), exact to a few ulp; tiny |x| returns x.
+/// tanh(x): for |x| <= 4 an odd rational minimax approximation (a few ulp; tiny |x|
+/// returns x), beyond it sign(x) · (1 − 2 / (e^{2|x|} + 1)), which keeps approaching 1
+/// and reaches it exactly where `tanhf` does (|x| ≳ 9.01), and saturates for infinite x.
 static inline float ew_tanh(float x) {
-    const float clamp = 7.90531110763549805f;
+    const float clamp = 4.0f;
     float xc = x > clamp ? clamp : (x < -clamp ? -clamp : x);
     float x2 = xc * xc;
     float p = -2.76076847742355e-16f;
@@ -57,9 +62,12 @@ static inline float ew_tanh(float x) {
     q = q * x2 + 1.18534705686654e-04f;
     q = q * x2 + 2.26843463243900e-03f;
     q = q * x2 + 4.89352518554385e-03f;
-    float y = p / q;
-    // NaN needs no test of its own: it passes the clamp and the polynomials unchanged.
-    return (x < 0.0004f && x > -0.0004f) ? x : y;
+    float rational = p / q;
+    float magnitude = x < 0 ? -x : x;
+    float tail = 1.0f - 2.0f / (ew_exp(2.0f * (magnitude > clamp ? magnitude : clamp)) + 1.0f);
+    float y = magnitude > clamp ? (x < 0 ? -tail : tail) : rational;
+    // NaN needs no test of its own: it fails every comparison and reaches `rational` unchanged.
+    return magnitude < 0.0004f ? x : y;
 }
 
 void EW_NAME(ascent_vexp, ELEMENTWISE_SUFFIX)(const float *x, float *y, long n) {

@@ -80,47 +80,30 @@ static inline float GEMM_CAT(dot_, GEMM_NR)(const float *x, const float *y, long
     return sum;
 }
 
-/// Products with a thin side (m or n at most GEMM_SKINNY): a value head's 64 x 1 output,
-/// one observation through a layer. Packing for the tile kernel would waste most lanes,
-/// so each output is a dot product or an axpy sweep over contiguous memory instead.
+/// Products with at most GEMM_SKINNY columns (a value head's 64 x 1 output): packing for
+/// the tile kernel would waste most lanes, so each output is a dot product or an axpy sweep
+/// over contiguous memory. Every row is computed on its own, the same way whatever m is.
 #define GEMM_SKINNY 4
 
-static void GEMM_CAT(gemm_skinny_, GEMM_NR)(int trans_a, int trans_b, long m, long n, long k, float alpha,
-                                            const float *a, long lda, const float *b, long ldb, float beta,
-                                            float *c, long ldc) {
-    float *scratch = GEMM_CAT(pack_storage_, GEMM_NR)((size_t)(k + (m > n ? m : n)));
+static void GEMM_CAT(gemm_thin_, GEMM_NR)(int trans_a, int trans_b, long m, long n, long k, float alpha,
+                                          const float *a, long lda, const float *b, long ldb, float beta,
+                                          float *c, long ldc) {
+    float *scratch = GEMM_CAT(pack_storage_, GEMM_NR)((size_t)(k + m));
     if (!scratch) abort();
     float *line = scratch, *acc = scratch + k;
-    if (n <= GEMM_SKINNY) {
-        for (long j = 0; j < n; j++) {
-            for (long p = 0; p < k; p++) line[p] = trans_b ? b[j * ldb + p] : b[p * ldb + j];  // column j of op(B)
-            if (!trans_a) {
-                for (long i = 0; i < m; i++) acc[i] = GEMM_CAT(dot_, GEMM_NR)(a + i * lda, line, k);
-            } else {  // op(A)[i, p] = A[p, i]: sweep rows of A
-                for (long i = 0; i < m; i++) acc[i] = 0.0f;
-                for (long p = 0; p < k; p++) {
-                    const float *row = a + p * lda, coefficient = line[p];
-                    for (long i = 0; i < m; i++) acc[i] += coefficient * row[i];
-                }
+    for (long j = 0; j < n; j++) {
+        for (long p = 0; p < k; p++) line[p] = trans_b ? b[j * ldb + p] : b[p * ldb + j];  // column j of op(B)
+        if (!trans_a) {
+            for (long i = 0; i < m; i++) acc[i] = GEMM_CAT(dot_, GEMM_NR)(a + i * lda, line, k);
+        } else {  // op(A)[i, p] = A[p, i]: sweep rows of A
+            for (long i = 0; i < m; i++) acc[i] = 0.0f;
+            for (long p = 0; p < k; p++) {
+                const float *row = a + p * lda, coefficient = line[p];
+                for (long i = 0; i < m; i++) acc[i] += coefficient * row[i];
             }
-            for (long i = 0; i < m; i++)
-                c[i * ldc + j] = beta == 0.0f ? alpha * acc[i] : alpha * acc[i] + beta * c[i * ldc + j];
         }
-    } else {
-        for (long i = 0; i < m; i++) {
-            for (long p = 0; p < k; p++) line[p] = trans_a ? a[p * lda + i] : a[i * lda + p];  // row i of op(A)
-            if (trans_b) {
-                for (long j = 0; j < n; j++) acc[j] = GEMM_CAT(dot_, GEMM_NR)(b + j * ldb, line, k);
-            } else {  // sweep rows of B
-                for (long j = 0; j < n; j++) acc[j] = 0.0f;
-                for (long p = 0; p < k; p++) {
-                    const float *row = b + p * ldb, coefficient = line[p];
-                    for (long j = 0; j < n; j++) acc[j] += coefficient * row[j];
-                }
-            }
-            float *ci = c + i * ldc;
-            for (long j = 0; j < n; j++) ci[j] = beta == 0.0f ? alpha * acc[j] : alpha * acc[j] + beta * ci[j];
-        }
+        for (long i = 0; i < m; i++)
+            c[i * ldc + j] = beta == 0.0f ? alpha * acc[i] : alpha * acc[i] + beta * c[i * ldc + j];
     }
 }
 
@@ -134,12 +117,31 @@ static void GEMM_DRIVER(int trans_a, int trans_b, long m, long n, long k, float 
                 c[i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
         return;
     }
-    if (m <= GEMM_SKINNY || n <= GEMM_SKINNY) {
-        GEMM_CAT(gemm_skinny_, GEMM_NR)(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    if (n <= GEMM_SKINNY) {
+        GEMM_CAT(gemm_thin_, GEMM_NR)(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return;
     }
     const long rsa = trans_a ? 1 : lda;
     const long csa = trans_a ? lda : 1;
+    // Every output element is the tile kernel's sequence of fused multiply-adds over each K
+    // block, whatever m is: a row's result does not depend on how many rows share the
+    // product (one observation in a rollout, 64 in a minibatch give the same bits).
+    if (m <= GEMM_MR) {
+        // One row tile: nothing to reuse a packed panel across, so each NR-wide panel is
+        // packed just before the kernel reads it, and stays in L1 (one observation, one token).
+        long kc_max = k < GEMM_KC ? k : GEMM_KC;
+        float *panel = GEMM_CAT(pack_storage_, GEMM_NR)((size_t)(GEMM_NR * kc_max));
+        if (!panel) abort();
+        for (long jp = 0; jp < n; jp += GEMM_NR) {
+            int nr = (int)(n - jp < GEMM_NR ? n - jp : GEMM_NR);
+            for (long p0 = 0; p0 < k; p0 += GEMM_KC) {
+                long kc = k - p0 < GEMM_KC ? k - p0 : GEMM_KC;
+                GEMM_CAT(pack_b_, GEMM_NR)(b, ldb, trans_b, p0, kc, jp, nr, panel);
+                GEMM_KERNEL((int)m, nr, kc, a + p0 * csa, rsa, csa, panel, c + jp, ldc, alpha, p0 == 0 ? beta : 1.0f);
+            }
+        }
+        return;
+    }
     long nc_max = n < GEMM_NC ? n : GEMM_NC;
     long kc_max = k < GEMM_KC ? k : GEMM_KC;
     long padded = (nc_max + GEMM_NR - 1) / GEMM_NR * GEMM_NR;

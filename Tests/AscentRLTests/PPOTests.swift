@@ -100,6 +100,25 @@ struct PPOTests {
     }
 
     /// A checkpoint with NaN weights (corrupt or diverged) is reported, not sampled from.
+    /// The rollout and the update compute log-probabilities with the same operations (the
+    /// same tanh, exp and sums), so before any optimiser step the probability ratio is
+    /// exactly 1: the first minibatch of the first epoch has KL 0 and clip fraction 0. With
+    /// one epoch of one minibatch (the whole rollout) the update's metrics are that minibatch's.
+    @Test(arguments: [("Pendulum-v1", false, Float(0)), ("Pendulum-v1", true, Float(2)), ("Pendulum-v1", true, Float(-1)),
+                      ("CartPole-v1", false, Float(0))])
+    func firstMinibatchSeesTheRolloutsProbabilities(environment: String, squashed: Bool, initialLogStd: Float) throws {
+        var c = PPOConfiguration()
+        c.environment = environment
+        c.squashActions = squashed
+        c.initialLogStd = initialLogStd
+        (c.environments, c.rolloutSteps, c.minibatchSize, c.epochs, c.totalSteps) = (4, 256, 1024, 1, 1024)
+        let ppo = try PPO(c)
+        try ppo.train()
+        let metrics = try #require(ppo.history.first)
+        #expect(metrics.approxKL == 0 && metrics.approxKLk3 == 0, "\(environment) squashed \(squashed)")
+        #expect(metrics.clipFraction == 0, "\(environment) squashed \(squashed)")
+    }
+
     @Test func nonFiniteWeightsAreReportedNotSampled() throws {
         let ppo = try PPO(try smallCartPole())
         var file = ppo.checkpoint()

@@ -93,6 +93,31 @@ struct KernelTests {
         }
     }
 
+    /// A row's result does not depend on how many rows share the product: one observation in a
+    /// rollout and the same observation inside a minibatch give the same bits (PPO's first
+    /// probability ratio is exactly 1), at every instruction-set level and K blocking.
+    @Test(arguments: [(64, 17), (64, 64), (6, 64), (5, 300), (70, 513), (3, 40)])
+    func rowsDoNotDependOnTheirBatch(n: Int, k: Int) {
+        var generator = RandomGenerator(seed: 13)
+        let rows = 70
+        let a = (0..<(rows * k)).map { _ in generator.uniform(-1, 1) }
+        let b = (0..<(k * n)).map { _ in generator.uniform(-1, 1) }
+        let best = ascent_kernels_isa()
+        defer { ascent_kernels_force_isa(best) }
+        for isa in 0...best {
+            ascent_kernels_force_isa(Int32(isa))
+            for transposeB in [false, true] {
+                var whole = [Float](repeating: 0, count: rows * n)
+                ascent_sgemm(0, transposeB ? 1 : 0, rows, n, k, 1, a, k, b, transposeB ? k : n, 0, &whole, n)
+                for m in [1, 2, 3, 4, 5, 6, 7, 9, 64] {
+                    var part = [Float](repeating: 0, count: m * n)
+                    ascent_sgemm(0, transposeB ? 1 : 0, m, n, k, 1, a, k, b, transposeB ? k : n, 0, &part, n)
+                    #expect(part.map(\.bitPattern) == whole[0..<(m * n)].map(\.bitPattern), "isa \(isa) n \(n) k \(k) m \(m) transposeB \(transposeB)")
+                }
+            }
+        }
+    }
+
     @Test func betaZeroIgnoresGarbageInOutput() {
         var c = [Float](repeating: .nan, count: 4)
         ascent_sgemm(0, 0, 2, 2, 1, 1, [1, 2], 1, [3, 4], 2, 0, &c, 2)

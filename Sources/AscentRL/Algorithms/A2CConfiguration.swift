@@ -50,9 +50,10 @@ public struct A2CConfiguration: AlgorithmConfiguration {
     public init() {}
 
     public func validate() throws {
-        try require(totalSteps > 0, "totalSteps", totalSteps, "must be positive")
-        try require(environments > 0, "environments", environments, "must be positive")
-        try require(rolloutSteps > 0, "rolloutSteps", rolloutSteps, "must be positive")
+        try SizeLimits.require(totalSteps, in: SizeLimits.totalSteps, "totalSteps")
+        try SizeLimits.require(environments, in: SizeLimits.environments, "environments")
+        try SizeLimits.require(rolloutSteps, in: SizeLimits.rolloutSteps, "rolloutSteps")
+        try SizeLimits.require(environments * rolloutSteps, in: SizeLimits.rolloutSize, "environments × rolloutSteps")
         try require(["rmsprop", "adam"].contains(optimizer), "optimizer", optimizer, "must be rmsprop or adam")
         try requireNetwork(hiddenSizes, learningRates: [("learningRate", learningRate), ("epsilon", epsilon)])
         try require(rmspropAlpha.isFinite && rmspropAlpha >= 0 && rmspropAlpha < 1, "rmspropAlpha", rmspropAlpha, "must lie in [0, 1)")

@@ -76,9 +76,10 @@ public struct PPOConfiguration: AlgorithmConfiguration {
 
     /// Checks every value; the error names the first invalid one and what would be valid.
     public func validate() throws {
-        try require(totalSteps > 0, "totalSteps", totalSteps, "must be positive")
-        try require(environments > 0, "environments", environments, "must be positive")
-        try require(rolloutSteps > 0, "rolloutSteps", rolloutSteps, "must be positive")
+        try SizeLimits.require(totalSteps, in: SizeLimits.totalSteps, "totalSteps")
+        try SizeLimits.require(environments, in: SizeLimits.environments, "environments")
+        try SizeLimits.require(rolloutSteps, in: SizeLimits.rolloutSteps, "rolloutSteps")
+        try SizeLimits.require(environments * rolloutSteps, in: SizeLimits.rolloutSize, "environments × rolloutSteps")
         try require(minibatchSize > 0, "minibatchSize", minibatchSize, "must be positive")
         try require(rolloutSize % minibatchSize == 0, "minibatchSize", minibatchSize,
                     "must divide the rollout size environments × rolloutSteps = \(rolloutSize) (e.g. \(divisors(of: rolloutSize)))")
@@ -92,7 +93,7 @@ public struct PPOConfiguration: AlgorithmConfiguration {
         try require(entropyCoefficient.isFinite, "entropyCoefficient", entropyCoefficient, "must be a finite number")
         try require(maxGradientNorm.isFinite && maxGradientNorm > 0, "maxGradientNorm", maxGradientNorm, "must be a positive number")
         if let targetKL { try require(targetKL.isFinite && targetKL > 0, "targetKL", targetKL, "must be positive (or omitted)") }
-        try require(!hiddenSizes.isEmpty && hiddenSizes.allSatisfy { $0 > 0 }, "hiddenSizes", hiddenSizes, "must be positive layer sizes")
+        try SizeLimits.requireHiddenSizes(hiddenSizes, networks: 2)
         try require(initialLogStd.isFinite && ActorCritic.logStdRange.contains(initialLogStd), "initialLogStd", initialLogStd,
                     "must lie in \(ActorCritic.logStdRange)")
         try require(rpoAlpha.isFinite && rpoAlpha >= 0, "rpoAlpha", rpoAlpha, "must be a non-negative number")

@@ -34,7 +34,7 @@ public struct REINFORCEConfiguration: AlgorithmConfiguration {
     public init() {}
 
     public func validate() throws {
-        try require(totalSteps > 0, "totalSteps", totalSteps, "must be positive")
+        try SizeLimits.require(totalSteps, in: SizeLimits.totalSteps, "totalSteps")
         try require(episodesPerUpdate > 0, "episodesPerUpdate", episodesPerUpdate, "must be positive")
         try requireNetwork(hiddenSizes, learningRates: [("learningRate", learningRate)])
         try require(gamma.isFinite && gamma >= 0 && gamma <= 1, "gamma", gamma, "must lie in [0, 1]")

@@ -30,6 +30,9 @@ public struct ReplayBuffer {
         guard capacity > 0, observationSize > 0, actionSize > 0 else {
             throw RLError.invalidHyperparameter(name: "bufferSize", value: "\(capacity)", expected: "must be positive (with positive observation and action sizes)")
         }
+        // Two observations, the action, reward and two flags per transition.
+        let (width, overflow) = (2 * observationSize + actionSize + 3).multipliedReportingOverflow(by: capacity)
+        try SizeLimits.requireMemory(floats: overflow ? .max : width, for: "the replay buffer (bufferSize \(capacity) × \(2 * observationSize + actionSize + 3) values)")
         self.capacity = capacity
         self.observationSize = observationSize
         self.actionSize = actionSize

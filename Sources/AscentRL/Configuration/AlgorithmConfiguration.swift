@@ -31,18 +31,22 @@ extension AlgorithmConfiguration {
     }
 
     /// Decodes a configuration saved by any Ascent version: keys it lacks (options added
-    /// since) take their defaults, so older runs keep loading.
+    /// since) take their defaults, so older runs keep loading. The result is validated as
+    /// flags are: a file cannot carry a size that flags would refuse.
     public static func decode(_ data: Data) throws -> Self {
         guard let saved = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw RLError.invalidRunDirectory("the saved configuration is not a JSON object")
         }
         var merged = try Self().jsonObject()
         for (key, value) in saved { merged[key] = value }
+        let decoded: Self
         do {
-            return try JSONDecoder().decode(Self.self, from: JSONSerialization.data(withJSONObject: merged))
+            decoded = try JSONDecoder().decode(Self.self, from: JSONSerialization.data(withJSONObject: merged))
         } catch {
             throw RLError.invalidRunDirectory("the saved configuration does not decode: \(error)")
         }
+        try decoded.validate()
+        return decoded
     }
 
     /// Sets hyperparameters by their JSON key from text (`"learningRate": "1e-3"`,

@@ -40,21 +40,4 @@ public struct DiagonalGaussian {
     public func entropy() -> Tensor {
         logStd.sum() + Float(logStd.count) * (0.5 + DiagonalGaussian.halfLogTwoPi)
     }
-
-    /// The same log-probability for plain arrays (no graph): rollouts call this every step.
-    static func logProbability(samples: [Float], means: [Float], logStd: [Float], squashed: Bool) -> [Float] {
-        let d = logStd.count, rows = samples.count / Swift.max(d, 1)
-        return (0..<rows).map { r in
-            var total: Float = 0
-            for j in 0..<d {
-                let z = (samples[r * d + j] - means[r * d + j]) * Foundation.exp(-logStd[j])
-                total += -0.5 * z * z - logStd[j] - halfLogTwoPi
-                if squashed {
-                    let y = Foundation.tanh(samples[r * d + j])
-                    total -= Foundation.log(1 - y * y + squashEpsilon)
-                }
-            }
-            return total
-        }
-    }
 }

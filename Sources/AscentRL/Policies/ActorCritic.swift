@@ -119,17 +119,20 @@ public final class ActorCritic: Module {
             let rows = observations.shape[0]
             switch head {
             case .gaussian(let dimensions, let low, let high):
-                let range = ActorCritic.logStdRange
-                let logStd = logStd!.value.scalars.map { Swift.min(Swift.max($0, range.lowerBound), range.upperBound) }
-                let means = output.scalars
-                var stored = means
+                // The update's own distribution and tanh compute the log-probabilities, so the
+                // first minibatch of an update sees a probability ratio of exactly 1.
+                let logStd = clampedLogStd
+                let std = logStd.exp().scalars
+                var stored = output.scalars
                 if !deterministic {
-                    for r in 0..<rows { for d in 0..<dimensions { stored[r * dimensions + d] += Foundation.exp(logStd[d]) * generator.normal() } }
+                    for r in 0..<rows { for d in 0..<dimensions { stored[r * dimensions + d] += std[d] * generator.normal() } }
                 }
-                let logProbability = DiagonalGaussian.logProbability(samples: stored, means: means, logStd: logStd, squashed: squashed)
-                let environment = stored.enumerated().map { i, u -> Float in
+                let samples = Tensor(shape: output.shape, stored)
+                let logProbability = DiagonalGaussian(mean: output, logStd: logStd, squashed: squashed).logProbability(ofUnsquashed: samples).scalars
+                let squashedSamples = squashed ? samples.tanh().scalars : stored
+                let environment = squashedSamples.enumerated().map { i, u -> Float in
                     let d = i % dimensions
-                    if squashed { return low[d] + (Foundation.tanh(u) + 1) * 0.5 * (high[d] - low[d]) }
+                    if squashed { return low[d] + (u + 1) * 0.5 * (high[d] - low[d]) }
                     return Swift.min(Swift.max(u, low[d]), high[d])  // clip only at the environment boundary
                 }
                 return (stored, environment, logProbability)

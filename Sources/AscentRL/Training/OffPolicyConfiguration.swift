@@ -27,9 +27,9 @@ public protocol OffPolicyConfiguration: AlgorithmConfiguration {
 extension OffPolicyConfiguration {
     /// Checks the shared settings; each algorithm's `validate()` calls it first.
     func validateReplaySettings() throws {
-        try require(totalSteps > 0, "totalSteps", totalSteps, "must be positive")
-        try require(environments > 0, "environments", environments, "must be positive")
-        try require(bufferSize > 0, "bufferSize", bufferSize, "must be positive")
+        try SizeLimits.require(totalSteps, in: SizeLimits.totalSteps, "totalSteps")
+        try SizeLimits.require(environments, in: SizeLimits.environments, "environments")
+        try SizeLimits.require(bufferSize, in: SizeLimits.bufferSize, "bufferSize")
         try require(batchSize > 0 && batchSize <= bufferSize, "batchSize", batchSize, "must be positive and at most bufferSize (\(bufferSize))")
         try require(learningStarts >= 0, "learningStarts", learningStarts, "must be non-negative")
         try require(trainFrequency > 0, "trainFrequency", trainFrequency, "must be positive")
@@ -50,6 +50,6 @@ func requireTau(_ tau: Float) throws {
 
 /// Checks hidden layer sizes and a learning rate.
 func requireNetwork(_ hiddenSizes: [Int], learningRates: [(String, Float)]) throws {
-    try require(!hiddenSizes.isEmpty && hiddenSizes.allSatisfy { $0 > 0 }, "hiddenSizes", hiddenSizes, "must be positive layer sizes")
+    try SizeLimits.requireHiddenSizes(hiddenSizes, networks: 6)  // at most actor, two critics and their targets
     for (name, rate) in learningRates { try require(rate.isFinite && rate > 0, name, rate, "must be a positive number") }
 }

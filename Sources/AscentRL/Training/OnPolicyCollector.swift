@@ -62,6 +62,11 @@ final class OnPolicyCollector {
         environment = try NormalizedVectorEnvironment(inner, normalizeObservations: normalizeObservations,
                                                       normalizeRewards: normalizeRewards, gamma: Double(gamma))
         let head = try ActionHead(inner.actionSpace)
+        // Observation, action and seven per-sample values for every sample of the rollout.
+        let width = inner.observationSize + head.actionSize + 7
+        let (floats, overflow) = (count * rolloutSteps).multipliedReportingOverflow(by: width)
+        try SizeLimits.requireMemory(floats: overflow ? .max : floats,
+                                     for: "the rollout buffer (environments × rolloutSteps = \(count * rolloutSteps) samples × \(width) values)")
         buffer = RolloutBuffer(steps: rolloutSteps, environments: count, observationSize: inner.observationSize, actionSize: head.actionSize)
         observations = try environment.reset(seed: seed)
     }

@@ -49,6 +49,9 @@ extension GPT {
                          stopToken: Int? = nil, generator: inout RandomGenerator) throws -> [[Int]] {
         try sampling.validate()
         var outputs: [[Int]] = []
+        guard maxNewTokens >= 0 else {
+            throw RLHFError.invalidInput("maxNewTokens is \(maxNewTokens); it must be 0 or more")
+        }
         for prompt in prompts {
             guard !prompt.isEmpty else { throw RLHFError.invalidInput("a prompt is empty; it needs at least one token") }
             guard prompt.count + maxNewTokens <= configuration.contextLength else {

@@ -2,8 +2,9 @@
 ///
 ///     v ← α v + (1 − α) g²;   θ ← θ − lr · g / (√v + ε)
 ///
-/// With `epsilonInsideSquareRoot` the denominator is √(v + ε), the TensorFlow
-/// form that Stable-Baselines3's A2C uses (`RMSpropTFLike`, α = 0.99, ε = 1e-5).
+/// This is what Stable-Baselines3's A2C uses by default (α = 0.99, ε = 1e-5) and Ascent's
+/// A2C too. With `epsilonInsideSquareRoot` the denominator is √(v + ε), the TensorFlow form
+/// (SB3's optional `RMSpropTFLike`, which RL Zoo picks for some Atari runs).
 /// `momentum` adds a velocity buffer b ← μ b + g / denom; θ ← θ − lr b.
 public final class RMSprop: Optimizer {
     public let parameters: [(name: String, parameter: Parameter)]
