@@ -94,7 +94,7 @@ void EW_NAME(ascent_add_bias_activation, ELEMENTWISE_SUFFIX)(float *restrict x, 
         case ASCENT_ACTIVATION_RELU:
             for (long j = 0; j < cols; j++) {
                 float v = row[j] + bias[j];
-                row[j] = v > 0.0f ? v : 0.0f;
+                row[j] = v <= 0.0f ? 0.0f : v;  // NaN stays NaN, as in PyTorch
             }
             break;
         default:
@@ -122,8 +122,9 @@ void EW_NAME(ascent_vrelu_backward_inplace, ELEMENTWISE_SUFFIX)(const float *res
 }
 
 void EW_NAME(ascent_vrelu_inplace, ELEMENTWISE_SUFFIX)(float *x, long n) {
-    /* x > 0 ? x : 0, written branch-free so it vectorises (NaN becomes 0, as comparisons with NaN fail). */
-    for (long i = 0; i < n; i++) x[i] = x[i] > 0.0f ? x[i] : 0.0f;
+    /* max(x, 0), branch-free so it vectorises; NaN fails the comparison and stays NaN (as in
+       PyTorch), so diverged weights surface instead of turning into zeros. */
+    for (long i = 0; i < n; i++) x[i] = x[i] <= 0.0f ? 0.0f : x[i];
 }
 
 void EW_NAME(ascent_vrelu_backward, ELEMENTWISE_SUFFIX)(const float *restrict y, const float *restrict gy,

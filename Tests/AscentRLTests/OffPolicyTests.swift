@@ -145,6 +145,24 @@ struct OffPolicyTests {
         #expect(throws: RLError.self) { try SAC.restore(from: file) }
     }
 
+    /// Weights that turn NaN mid-run (divergence) stop SAC and TD3 with the quantity and the
+    /// environment step, as PPO and DQN report it.
+    @Test func divergedWeightsAreReportedWithTheStep() throws {
+        let sac = try SAC(smallSAC(steps: 200))
+        try sac.train(untilStep: 150)
+        sac.actor.parameters[0].assign(Tensor(shape: sac.actor.parameters[0].shape, [Float](repeating: .nan, count: sac.actor.parameters[0].count)))
+        #expect(throws: RLError.nonFinite(quantity: "the policy's output", step: 150)) { try sac.train() }
+        let td3 = try TD3(smallTD3(steps: 200))
+        try td3.train(untilStep: 150)
+        td3.critic1.parameters[0].assign(Tensor(shape: td3.critic1.parameters[0].shape, [Float](repeating: .nan, count: td3.critic1.parameters[0].count)))
+        do {
+            try td3.train()
+            Issue.record("TD3 trained on NaN critic weights")
+        } catch RLError.nonFinite(let quantity, let step) {
+            #expect(quantity == "critic loss" && step > 150, "\(quantity) at \(step)")
+        }
+    }
+
     @Test func explorationRateAnnealsLinearly() {
         var c = DQNConfiguration()
         c.totalSteps = 1000

@@ -111,6 +111,7 @@ public final class SAC: OffPolicyLearner {
         if updatesActor {  // 3. actor
             let policyQ = ContinuousQNetwork.minimum(critic1, critic2, batch.observations, policyActions, frozen: true)
             let actorLoss = (logProbability * alpha - policyQ).mean()
+            try requireFinite([actorLoss.item, alpha], "actor loss", step: loop.globalStep)
             actorOptimizer.zeroGradients()
             actorLoss.backward()
             actorOptimizer.step()

@@ -86,6 +86,7 @@ public final class TD3: OffPolicyLearner {
         // `gradientStepsDone` counts completed steps, so this is update number gradientStepsDone + 1.
         guard (loop.gradientStepsDone + 1) % c.policyDelay == 0 else { return }
         let actorLoss = -critic1.frozen(batch.observations, actor(batch.observations)).mean()
+        try requireFinite([actorLoss.item], "actor loss", step: loop.globalStep)
         actorOptimizer.zeroGradients()
         actorLoss.backward()
         actorOptimizer.step()

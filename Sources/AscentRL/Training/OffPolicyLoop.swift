@@ -135,7 +135,12 @@ extension OffPolicyLearner {
         var rowStart = (step: loop.globalStep, seconds: loop.trainingSeconds)
         while loop.globalStep < target {
             let start = DispatchTime.now().uptimeNanoseconds
-            let actions = loop.globalStep < c.learningStarts ? randomActionPair() : try exploratoryActions()
+            let actions: (stored: [Float], environment: [Float])
+            do {
+                actions = loop.globalStep < c.learningStarts ? randomActionPair() : try exploratoryActions()
+            } catch RLError.nonFinitePolicy {  // diverged during training: say when, as every NaN error does
+                throw RLError.nonFinite(quantity: "the policy's output", step: loop.globalStep)
+            }
             episodes.append(contentsOf: try loop.step(stored: actions.stored, environmentActions: actions.environment))
             let iteration = loop.globalStep / loop.environmentCount
             if loop.globalStep >= c.learningStarts && iteration % c.trainFrequency == 0 && loop.replay.count > 0 {

@@ -67,7 +67,7 @@ extension Tensor {
     }
 
     /// max(x, 0); the gradient at 0 is 0.
-    public func relu() -> Tensor { mapElements({ $0 > 0 ? $0 : 0 }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
+    public func relu() -> Tensor { mapElements({ $0 <= 0 ? 0 : $0 }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
 
     /// How ``gelu(approximation:)`` evaluates the Gaussian CDF.
     public enum GELUApproximation: Sendable { case none, tanh }
