@@ -66,6 +66,9 @@ struct Resume: ParsableCommand {
         guard target > run.globalStep else {
             throw CLIError("the run is already at step \(run.globalStep); pass --total-steps above that to train further")
         }
+        // Rows logged after the checkpoint (a kill between saves), half-written lines and
+        // temporary files of interrupted saves go, so the resumed run continues the files cleanly.
+        try cliErrors { try directory.prepareForResume(atStep: run.globalStep) }
         if target > run.totalSteps {
             try cliErrors {
                 try run.extendTraining(to: target)

@@ -20,6 +20,8 @@ struct TrainingSession<Run: TrainingRun> {
     /// Trains, saves, evaluates and writes the report; returns the evaluation returns.
     @discardableResult
     func run() throws -> [Double] {
+        let lock = try cliErrors { try RunLock(directory) }
+        defer { withExtendedLifetime(lock) {} }
         let interrupted = InterruptFlag()
         let target = untilStep ?? training.totalSteps
         var progress = ProgressLine(total: target, unit: "steps", initial: training.globalStep)

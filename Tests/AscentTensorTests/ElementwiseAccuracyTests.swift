@@ -36,41 +36,37 @@ extension KernelTests {
         }
     }
 
-    @Test func expMatchesTheCLibraryEverywhere() {
+    /// Runs `kernel` over the samples and `reference` on each, checks `agree` for every pair,
+    /// and returns the largest distance in ulps with its input; NaN must stay NaN.
+    func worstDistance(isa: Int32, _ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void,
+                       _ reference: (Float) -> Float, agree: (Float, Float) -> Bool) -> (ulps: Int64, at: Float) {
         let x = Self.elementwiseSamples
+        var y = [Float](repeating: 0, count: x.count)
+        kernel(x, &y, x.count)
+        var worst: (ulps: Int64, at: Float) = (0, 0)
+        for i in x.indices {
+            let expected = reference(x[i])
+            #expect(agree(y[i], expected), "isa \(isa) at \(x[i]): \(y[i]), the C library \(expected)")
+            let distance = Self.ulps(y[i], expected)
+            if distance > worst.ulps { worst = (distance, x[i]) }
+        }
+        var nan: Float = 0
+        kernel([.nan], &nan, 1)
+        #expect(nan.isNaN, "isa \(isa)")
+        return worst
+    }
+
+    @Test func expMatchesTheCLibraryEverywhere() {
         forEachISA { isa in
-            var y = [Float](repeating: 0, count: x.count)
-            ascent_vexp(x, &y, x.count)
-            var worst: Int64 = 0, worstInput: Float = 0
-            for i in x.indices {
-                let reference = Libm.expf(x[i])
-                #expect(y[i].isInfinite == reference.isInfinite, "isa \(isa) exp(\(x[i])) = \(y[i]), expf \(reference)")
-                let distance = Self.ulps(y[i], reference)
-                if distance > worst { (worst, worstInput) = (distance, x[i]) }
-            }
-            #expect(worst <= 1, "isa \(isa): \(worst) ulp at exp(\(worstInput))")
-            var nan: Float = 0
-            ascent_vexp([.nan], &nan, 1)
-            #expect(nan.isNaN)
+            let worst = worstDistance(isa: isa, { ascent_vexp($0, $1, $2) }, Libm.expf) { $0.isInfinite == $1.isInfinite }
+            #expect(worst.ulps <= 1, "isa \(isa): \(worst.ulps) ulp at exp(\(worst.at))")
         }
     }
 
     @Test func tanhMatchesTheCLibraryAndSaturatesWhereItDoes() {
-        let x = Self.elementwiseSamples
         forEachISA { isa in
-            var y = [Float](repeating: 0, count: x.count)
-            ascent_vtanh(x, &y, x.count)
-            var worst: Int64 = 0, worstInput: Float = 0
-            for i in x.indices {
-                let reference = Libm.tanhf(x[i])
-                #expect((Swift.abs(y[i]) == 1) == (Swift.abs(reference) == 1), "isa \(isa) tanh(\(x[i])) = \(y[i]), tanhf \(reference)")
-                let distance = Self.ulps(y[i], reference)
-                if distance > worst { (worst, worstInput) = (distance, x[i]) }
-            }
-            #expect(worst <= 6, "isa \(isa): \(worst) ulp at tanh(\(worstInput))")
-            var nan: Float = 0
-            ascent_vtanh([.nan], &nan, 1)
-            #expect(nan.isNaN)
+            let worst = worstDistance(isa: isa, { ascent_vtanh($0, $1, $2) }, Libm.tanhf) { (Swift.abs($0) == 1) == (Swift.abs($1) == 1) }
+            #expect(worst.ulps <= 6, "isa \(isa): \(worst.ulps) ulp at tanh(\(worst.at))")
         }
     }
 

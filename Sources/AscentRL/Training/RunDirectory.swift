@@ -21,11 +21,15 @@ public struct RunDirectory: Sendable {
     public var latestCheckpointURL: URL { checkpointsURL.appendingPathComponent("latest.safetensors") }
     public var reportURL: URL { url.appendingPathComponent("report.html") }
 
-    /// A new run directory; refuses one that already holds a run.
+    /// A new run directory; refuses one that already holds a run, and a non-empty directory
+    /// that holds something else (its files would be appended to or overwritten).
     public static func create(at path: String) throws -> RunDirectory {
         let run = RunDirectory(url: URL(fileURLWithPath: path))
         if FileManager.default.fileExists(atPath: run.configurationURL.path) {
             throw RLError.invalidRunDirectory("'\(path)' already holds a run (config.json exists); continue it with `ascent resume \(path)` or choose another --out")
+        }
+        if let entries = try? FileManager.default.contentsOfDirectory(atPath: path), !entries.isEmpty {
+            throw RLError.invalidRunDirectory("'\(path)' is not empty and holds no run (\(entries.sorted().prefix(3).joined(separator: ", "))\(entries.count > 3 ? ", ..." : "")); choose a new or empty --out")
         }
         do {
             try FileManager.default.createDirectory(at: run.checkpointsURL, withIntermediateDirectories: true)

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+@testable import AscentRL
+
+/// A run killed between checkpoints, mid-append or mid-save is brought back to its latest
+/// checkpoint's state before a resume (issue 13's run-directory cases).
+@Suite("Run directory repair")
+struct RunDirectoryRepairTests {
+    @Test func resumeCutsRowsAfterTheCheckpointHalfLinesAndStaleTemporaries() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ascent-repair-\(UInt32.random(in: 0...UInt32.max))").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let run = try RunDirectory.create(at: path)
+        let columns = ["update", "global_step", "wall_seconds", "episode_return"]
+        for (update, step) in [(1, 100), (2, 200), (3, 300)] {
+            try run.appendMetrics(columns: columns, values: [Double(update), Double(step), 0.5, update == 2 ? .nan : -10])
+        }
+        // Killed mid-append: half a row in each file. Killed mid-save: a temporary checkpoint.
+        for (file, half) in [(run.metricsURL, "4,40"), (run.logURL, "{\"update\":4,\"glo")] {
+            let handle = try FileHandle(forWritingTo: file)
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(half.utf8))
+            try handle.close()
+        }
+        let stale = run.checkpointsURL.appendingPathComponent(".latest.safetensors.tmp-123-456")
+        #expect(FileManager.default.createFile(atPath: stale.path, contents: Data([1, 2, 3])))
+
+        try run.prepareForResume(atStep: 200)
+        let csv = try String(contentsOf: run.metricsURL, encoding: .utf8)
+        #expect(csv == "update,global_step,episode_return\n1.0,100.0,-10.0\n2.0,200.0,\n")
+        let log = try String(contentsOf: run.logURL, encoding: .utf8).split(separator: "\n")
+        #expect(log.count == 2 && log[1].contains("\"global_step\":200.0"))
+        #expect(!FileManager.default.fileExists(atPath: stale.path))
+
+        // A consistent directory is left as it is; the next row follows on its own line.
+        try run.prepareForResume(atStep: 200)
+        #expect(try String(contentsOf: run.metricsURL, encoding: .utf8) == csv)
+        try run.appendMetrics(columns: columns, values: [3, 300, 0.5, -9])
+        #expect(try String(contentsOf: run.metricsURL, encoding: .utf8) == csv + "3.0,300.0,-9.0\n")
+    }
+
+    @Test func oneWriterAtATimeAndNoForeignDirectories() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ascent-lock-\(UInt32.random(in: 0...UInt32.max))").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let run = try RunDirectory.create(at: path)
+        var first: RunLock? = try RunLock(run)
+        do {
+            _ = try RunLock(run)
+            Issue.record("a second writer got the lock")
+        } catch let error as RLError {
+            #expect("\(error)".contains("being written by another process (pid \(getpid()))"))
+        }
+        withExtendedLifetime(first) {}
+        first = nil
+        _ = try RunLock(run)  // released with its holder
+
+        let foreign = path + "-foreign"
+        defer { try? FileManager.default.removeItem(atPath: foreign) }
+        try FileManager.default.createDirectory(atPath: foreign, withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: foreign + "/notes.txt", contents: Data("mine".utf8)))
+        #expect(throws: RLError.self) { try RunDirectory.create(at: foreign) }
+        #expect(try String(contentsOfFile: foreign + "/notes.txt", encoding: .utf8) == "mine")
+    }
+}
