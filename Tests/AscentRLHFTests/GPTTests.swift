@@ -69,6 +69,20 @@ struct GPTTests {
         #expect(worst < 0.05)
     }
 
+    /// Sizes in a file's metadata go through the configuration's checks: a layer count of 2⁶²
+    /// or 10⁹ is refused by name before anything is allocated.
+    @Test func absurdSizesInMetadataAreRefused() throws {
+        var file = try Self.model(seed: 1).huggingFaceCheckpoint()
+        for layers in ["4611686018427387904", "1000000000"] {
+            file.metadata["n_layer"] = layers
+            do { _ = try GPT(huggingFace: file); Issue.record("accepted n_layer \(layers)") } catch {
+                #expect("\(error)".contains("layers must be 1...1024"), "\(error)")
+            }
+        }
+        let huge = GPTConfiguration(vocabularySize: 10_000_000, contextLength: 1_024, embeddingSize: 65_536, layers: 2, heads: 8)
+        #expect(throws: RLHFError.self) { try huge.validate() }  // 655 billion embedding weights
+    }
+
     @Test func huggingFaceNamesRoundTripAndMismatchesAreListed() throws {
         let gpt = try Self.model(seed: 1), other = try Self.model(seed: 2)
         let file = gpt.huggingFaceCheckpoint()

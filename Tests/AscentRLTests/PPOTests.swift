@@ -86,10 +86,15 @@ struct PPOTests {
     @Test func corruptCheckpointsAreRejectedClearly() throws {
         let ppo = try PPO(try smallCartPole())
         var file = ppo.checkpoint()
-        file.metadata["global_step"] = "many"
-        #expect(throws: RLError.invalidRunDirectory("checkpoint metadata 'global_step' is missing or not a non-negative integer")) {
-            try PPO.restore(from: file)
+        for value in ["many", "\(Int.max)", "-3"] {
+            file.metadata["global_step"] = value
+            #expect(throws: RLError.invalidRunDirectory("checkpoint metadata 'global_step' is missing or not an integer in 0...2^53")) {
+                try PPO.restore(from: file)
+            }
         }
+        file = ppo.checkpoint()
+        file.metadata["updates_done"] = "\(Int.max)"
+        #expect(throws: RLError.self) { try PPO.restore(from: file) }
         var missing = ppo.checkpoint()
         missing.tensors.removeValue(forKey: "model.logStd")
         missing.tensors.removeValue(forKey: "model.critic.layers.0.bias")

@@ -97,6 +97,20 @@ struct OptimizerTests {
         #expect(throws: CheckpointError.shapeMismatch(name: "exp_avg.p", expected: [3], found: [2])) { try adam.loadState(state) }
     }
 
+    /// A corrupt step count (beyond 2⁵³, huge, fractional, negative) is refused, not converted
+    /// to an integer that traps.
+    @Test func optimizerStateRejectsImpossibleStepCounts() throws {
+        let adam = Adam([("p", Parameter(Tensor(start)))])
+        for step in [9.3e18, 1e300, 2.5, -1, .infinity, .nan] {
+            var state = adam.state()
+            state.scalars["step"] = step
+            #expect(throws: CheckpointError.self, "step \(step)") { try adam.loadState(state) }
+        }
+        var state = adam.state()
+        state.scalars["step"] = 1e6
+        try adam.loadState(state)
+    }
+
     @Test func gradientClippingReturnsPreClipNormAndScales() {
         let p = Parameter(Tensor([0, 0])), q = Parameter(Tensor([0]))
         (p.value * Tensor([3, 0]) + (q.value * 4).sum()).sum().backward()  // grads [3, 0] and [8]

@@ -75,8 +75,10 @@ struct CheckpointReader {
     }
 
     func integer(_ key: String) throws -> Int {
-        guard let text = file.metadata[key], let value = Int(text) ?? (try? field(key, as: Int.self)), value >= 0 else {
-            throw RLError.invalidRunDirectory("checkpoint metadata '\(key)' is missing or not a non-negative integer")
+        // Counters (steps, updates, gradient steps) above 2⁵³ are corrupt: no run gets there, and
+        // arithmetic on values near Int.max would overflow.
+        guard let text = file.metadata[key], let value = Int(text) ?? (try? field(key, as: Int.self)), (0...(1 << 53)).contains(value) else {
+            throw RLError.invalidRunDirectory("checkpoint metadata '\(key)' is missing or not an integer in 0...2^53")
         }
         return value
     }

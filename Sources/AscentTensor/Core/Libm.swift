@@ -9,6 +9,7 @@ enum Libm {
     @inline(__always) static func logf(_ x: Float) -> Float { c_logf(x) }
     @inline(__always) static func expf(_ x: Float) -> Float { c_expf(x) }
     @inline(__always) static func powf(_ x: Float, _ y: Float) -> Float { c_powf(x, y) }
+    @inline(__always) static func pow(_ x: Double, _ y: Double) -> Double { c_pow(x, y) }
     @inline(__always) static func tanhf(_ x: Float) -> Float { c_tanhf(x) }
     @inline(__always) static func erff(_ x: Float) -> Float { c_erff(x) }
     @inline(__always) static func sinf(_ x: Float) -> Float { c_sinf(x) }
@@ -19,6 +20,7 @@ enum Libm {
 @inline(__always) private func c_logf(_ x: Float) -> Float { logf(x) }
 @inline(__always) private func c_expf(_ x: Float) -> Float { expf(x) }
 @inline(__always) private func c_powf(_ x: Float, _ y: Float) -> Float { powf(x, y) }
+@inline(__always) private func c_pow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
 @inline(__always) private func c_tanhf(_ x: Float) -> Float { tanhf(x) }
 @inline(__always) private func c_erff(_ x: Float) -> Float { erff(x) }
 @inline(__always) private func c_sinf(_ x: Float) -> Float { sinf(x) }

@@ -50,10 +50,12 @@ public final class Adam: Optimizer {
 
     public func step() {
         stepCount += 1
-        let t = Float(stepCount)
-        let bias1 = 1 - pow(beta1, t)
-        let bias2 = 1 - pow(beta2, t)
-        let stepSize = learningRate / bias1
+        // Bias corrections in double, as PyTorch computes them (in Python floats): in float32,
+        // 1 − β₂ᵗ loses most of its digits for small t and the update is off by up to 1e-6.
+        let t = Double(stepCount)
+        let bias1 = 1 - Libm.pow(Double(beta1), t)
+        let bias2 = Float(1 - Libm.pow(Double(beta2), t))
+        let stepSize = Float(Double(learningRate) / bias1)
         for (i, (_, parameter)) in parameters.enumerated() {
             guard let grad = parameter.gradientPointer else { continue }
             let theta = parameter.valuePointer
@@ -82,8 +84,10 @@ public final class Adam: Optimizer {
     }
 
     public func loadState(_ state: OptimizerState) throws(CheckpointError) {
-        guard let step = state.scalars["step"], step >= 0, step == step.rounded() else {
-            throw .invalidMetadata("optimizer state needs a non-negative integer 'step'")
+        // 2⁵³: every integer below is exact in the double the step is saved as, and far more
+        // steps than any run takes; larger or fractional values are corrupt.
+        guard let step = state.scalars["step"], step >= 0, step <= 9_007_199_254_740_992, step == step.rounded() else {
+            throw .invalidMetadata("optimizer state 'step' must be an integer in 0...2^53, got \(state.scalars["step"].map { "\($0)" } ?? "nothing")")
         }
         try firstMoment.load(from: state, names: parameters)
         try secondMoment.load(from: state, names: parameters)
@@ -91,4 +95,3 @@ public final class Adam: Optimizer {
     }
 }
 
-@inline(__always) func pow(_ base: Float, _ exponent: Float) -> Float { Libm.powf(base, exponent) }
