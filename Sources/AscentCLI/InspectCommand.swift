@@ -20,12 +20,7 @@ struct Inspect: ParsableCommand {
         }
         let names = checkpoint.tensors.keys.sorted()
         if json {
-            let tensors = names.map { name -> [String: Any] in
-                let t = checkpoint.tensors[name]!
-                return ["name": name, "shape": t.shape, "sum": Double(t.scalars.reduce(0, +))]
-            }
-            let object: [String: Any] = ["metadata": checkpoint.metadata, "tensors": tensors]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+            let data = try Self.json(checkpoint)
             print(String(decoding: data, as: UTF8.self))
             return
         }
@@ -35,5 +30,19 @@ struct Inspect: ParsableCommand {
             print("\(name)  \(t.shape)  sum \(t.scalars.reduce(0, +))")
         }
         print("\(names.count) tensors, \(checkpoint.tensors.values.reduce(0) { $0 + $1.count }) values")
+    }
+
+    /// The `--json` form: metadata, and each tensor's name, shape, sum and count of values
+    /// that are not finite. JSON has no NaN or infinity, so such a sum is the string "nan",
+    /// "inf" or "-inf".
+    static func json(_ checkpoint: SafeTensors) throws -> Data {
+        let tensors = checkpoint.tensors.keys.sorted().map { name -> [String: Any] in
+            let t = checkpoint.tensors[name]!
+            let sum = Double(t.scalars.reduce(0, +))
+            return ["name": name, "shape": t.shape, "sum": sum.isFinite ? sum : "\(sum)" as Any,
+                    "non_finite_values": t.scalars.filter { !$0.isFinite }.count]
+        }
+        let object: [String: Any] = ["metadata": checkpoint.metadata, "tensors": tensors]
+        return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     }
 }

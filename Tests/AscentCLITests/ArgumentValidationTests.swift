@@ -1,4 +1,6 @@
 import ArgumentParser
+import AscentTensor
+import Foundation
 import Testing
 @testable import AscentCLI
 
@@ -30,5 +32,19 @@ struct ArgumentValidationTests {
         }
         #expect(refusal(["resume", "runs/x", "--checkpoint-every", "5"]) == nil)
         #expect(refusal(["rlhf", "generate", "--count", "2", "--max-new-tokens", "0"]) == nil)
+    }
+}
+
+/// `ascent inspect --json` describes files holding NaN and infinity instead of failing in
+/// the JSON encoder.
+@Suite("Inspect")
+struct InspectTests {
+    @Test func jsonNamesNonFiniteSums() throws {
+        let file = SafeTensors(tensors: ["a": Tensor([.nan, 1]), "b": Tensor([.infinity, 2]), "c": Tensor([1, 2])])
+        let object = try #require(try JSONSerialization.jsonObject(with: Inspect.json(file)) as? [String: Any])
+        let tensors = try #require(object["tensors"] as? [[String: Any]])
+        #expect(tensors.map { $0["sum"] as? String } == ["nan", "inf", nil])
+        #expect(tensors.map { $0["non_finite_values"] as? Int } == [1, 1, 0])
+        #expect((tensors[2]["sum"] as? NSNumber)?.doubleValue == 3)
     }
 }
