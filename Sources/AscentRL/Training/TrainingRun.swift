@@ -65,11 +65,19 @@ public enum TrainingAlgorithms {
     }
 
     /// The run saved in `checkpoint` by the algorithm named in a run's `config.json`.
+    ///
+    /// Tensors the run does not save are refused, as missing ones are: a file with extra
+    /// tensors is not what this algorithm wrote (another algorithm's, or edited), and eval or
+    /// resume would silently ignore part of it. The restored run's own checkpoint names
+    /// exactly the tensors it saves, for every algorithm.
     public static func restore(_ checkpoint: SafeTensors, algorithm: String) throws -> any TrainingRun {
         guard let type = all[algorithm] else {
             throw RLError.invalidRunDirectory("unknown algorithm '\(algorithm)'; this version knows \(all.keys.sorted().joined(separator: ", "))")
         }
-        return try type.restore(from: checkpoint)
+        let run = try type.restore(from: checkpoint)
+        let unexpected = Set(checkpoint.tensors.keys).subtracting(run.checkpoint().tensors.keys).sorted()
+        guard unexpected.isEmpty else { throw CheckpointError.nameMismatch(missing: [], unexpected: unexpected) }
+        return run
     }
 }
 
