@@ -49,7 +49,7 @@ struct SafeTensorsTests {
         let cases: [(Data, CheckpointError)] = [
             (Data([1, 2, 3]), .truncated(expectedAtLeast: 8, actual: 3)),
             (file(header: Self.entry, bytes: eight, declaredLength: 1 << 40), .headerTooLarge(declared: 1 << 40, available: Self.entry.utf8.count + 8)),
-            (file(header: "{not json", bytes: []), .invalidHeaderJSON("")),
+            (file(header: "{not json", bytes: []), .invalidHeaderJSON("JSON header starts at byte 8")),
             (file(header: "[1, 2]", bytes: []), .invalidHeaderJSON("the top level is not an object")),
             (file(header: #"{"x":{"dtype":"I8","shape":[2],"data_offsets":[0,2]}}"#, bytes: [0, 0]), .unsupportedDType(name: "x", dtype: "I8")),
             (file(header: #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,16]}}"#, bytes: eight), .offsetsOutOfRange(name: "x", begin: 0, end: 16, dataSize: 8)),
@@ -71,7 +71,8 @@ struct SafeTensorsTests {
                 Issue.record("decoding should fail with \(expected)")
             } catch {
                 if case .invalidHeaderJSON = expected, case .invalidHeaderJSON(let reason) = error {
-                    if case .invalidHeaderJSON(let wanted) = expected, !wanted.isEmpty { #expect(reason == wanted) }
+                    // A malformed header says where it breaks, not only Foundation's "not in the correct format".
+                    if case .invalidHeaderJSON(let wanted) = expected { #expect(reason.contains(wanted), "\(reason)") }
                 } else {
                     #expect(error == expected)
                 }

@@ -75,7 +75,11 @@ public struct SafeTensors: Sendable {
         do {
             object = try JSONSerialization.jsonObject(with: headerBytes)
         } catch {
-            throw .invalidHeaderJSON("\((error as NSError).localizedDescription)")
+            // Foundation's own description says only "not in the correct format"; the debug
+            // description says where ("around character 5"), counted from the header's start.
+            let error = error as NSError
+            let detail = (error.userInfo[NSDebugDescriptionErrorKey] as? String) ?? error.localizedDescription
+            throw .invalidHeaderJSON("\(detail) (the \(headerSize)-byte JSON header starts at byte 8 of the file)")
         }
         guard let header = object as? [String: Any] else { throw .invalidHeaderJSON("the top level is not an object") }
         let dataStart = 8 + headerSize
