@@ -7,6 +7,6 @@ struct Ascent: ParsableCommand {
         commandName: "ascent",
         abstract: "Policy-gradient reinforcement learning, from continuous control to RLHF.",
         version: AscentVersion.string,
-        subcommands: [Train.self, Eval.self, Resume.self, Compare.self, Experiment.self, RLHF.self, Demo.self, Env.self, Inspect.self, Bench.self]
+        subcommands: [Train.self, Eval.self, Resume.self, Report.self, Compare.self, Experiment.self, RLHF.self, Demo.self, Env.self, Inspect.self, Bench.self]
     )
 }

@@ -92,3 +92,22 @@ func parsePairs(_ text: String, option: String) throws -> [String: Double] {
     }
     return result
 }
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rebuild a run's report.html from its latest checkpoint.",
+        discussion: "For a run killed before it wrote its report, or to add an evaluation. Training refreshes the report at every checkpoint; this writes it now."
+    )
+
+    @Argument(help: "Run directory.") var directory: String
+    @Option(help: "Deterministic evaluation episodes to show in the report (0: curves only).") var evalEpisodes = 0
+
+    func validate() throws {
+        guard (0...100_000).contains(evalEpisodes) else { throw ValidationError("--eval-episodes must be 0...100000, got \(evalEpisodes)") }
+    }
+
+    func run() throws {
+        let (runDirectory, run) = try loadRun(directory)
+        try finish(run, directory: runDirectory, evalEpisodes: evalEpisodes)
+    }
+}

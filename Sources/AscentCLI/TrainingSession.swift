@@ -37,6 +37,7 @@ struct TrainingSession<Run: TrainingRun> {
                                 force: metrics.globalStep >= target)
                 if updates % checkpointEvery == 0 {
                     try directory.saveCheckpoint(training.checkpoint(), step: metrics.globalStep, keep: true)
+                    try writeReport(training, directory: directory)  // a running or killed run has a current report
                 }
                 return !interrupted.isSet
             }
@@ -46,9 +47,11 @@ struct TrainingSession<Run: TrainingRun> {
         }
         progress.finish()
         try cliErrors { try directory.saveCheckpoint(training.checkpoint(), step: training.globalStep, keep: true) }
+        try writeReport(training, directory: directory)
+        // Everything is saved: from here a Ctrl-C (during the final evaluation) exits at once.
+        interrupted.exitsAtOnce()
         if interrupted.isSet {
-            print("interrupted: saved a checkpoint at step \(training.globalStep); continue with `ascent resume \(directory.url.path)`")
-            try finish(training, directory: directory, evalEpisodes: evalEpisodes)
+            print("interrupted: saved a checkpoint and report.html at step \(training.globalStep); continue with `ascent resume \(directory.url.path)`")
             throw ExitCode(130)  // callers running several trainings stop here too
         }
         return try finish(training, directory: directory, evalEpisodes: evalEpisodes)
@@ -65,15 +68,26 @@ func finish<Run: TrainingRun>(_ run: Run, directory: RunDirectory, evalEpisodes:
         let std = (evaluation.returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(evaluation.returns.count)).squareRoot()
         print(String(format: "evaluation: mean return %.1f ± %.1f over %d deterministic episodes", mean, std, evaluation.returns.count))
     }
-    let report = TrainingReport(run: run, evaluationReturns: evaluation.returns, episode: evaluation.frames)
-    try cliErrors { try AtomicFile.write(Data(report.html().utf8), to: directory.reportURL) }
+    try writeReport(run, directory: directory, evaluation: evaluation)
     print("run directory: \(directory.url.path) (report.html, metrics.csv, checkpoints/)")
     return evaluation.returns
 }
 
-/// Set by SIGINT (Ctrl-C); training stops after the current update and saves.
+/// Writes `report.html` for `run` as it is now (atomically): at every checkpoint without an
+/// evaluation, at the end with it, and from `ascent report`.
+func writeReport<Run: TrainingRun>(_ run: Run, directory: RunDirectory,
+                                   evaluation: (returns: [Double], frames: [AscentEnvironments.RenderFrame]) = ([], [])) throws {
+    let report = TrainingReport(run: run, evaluationReturns: evaluation.returns, episode: evaluation.frames)
+    try cliErrors { try AtomicFile.write(Data(report.html().utf8), to: directory.reportURL) }
+}
+
+/// Set by SIGINT (Ctrl-C); training stops after the current update (or gradient step) and
+/// saves. Once everything is saved, a Ctrl-C exits at once.
 final class InterruptFlag {
-    private final class Box: Sendable { let value = Atomic<Bool>(false) }
+    private final class Box: Sendable {
+        let value = Atomic<Bool>(false)
+        let exitsAtOnce = Atomic<Bool>(false)
+    }
     private let flag = Box()
     private let source: DispatchSourceSignal
 
@@ -82,6 +96,10 @@ final class InterruptFlag {
         source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         let flag = self.flag
         source.setEventHandler {
+            if flag.exitsAtOnce.load(ordering: .relaxed) {
+                FileHandle.standardError.write(Data("\ninterrupted; the checkpoint and report are saved\n".utf8))
+                exit(130)
+            }
             if flag.value.exchange(true, ordering: .relaxed) {
                 exit(130)  // second Ctrl-C: stop at once
             }
@@ -96,4 +114,7 @@ final class InterruptFlag {
     }
 
     var isSet: Bool { flag.value.load(ordering: .relaxed) }
+
+    /// After the final save nothing is lost by stopping: a Ctrl-C then exits with 130 at once.
+    func exitsAtOnce() { flag.exitsAtOnce.store(true, ordering: .relaxed) }
 }
