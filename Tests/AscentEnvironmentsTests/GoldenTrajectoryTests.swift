@@ -72,6 +72,14 @@ struct GoldenTrajectoryTests {
         #expect(n > 100)
     }
 
+    /// Gymnasium squares the float32 torque with `**` (libm's powf), which differs from u · u on
+    /// exact ties: state (0, 0), torque 1.2663574 gives Gymnasium's −0.0016036612214520574.
+    @Test func pendulumRewardSquaresTheTorqueAsGymnasiumDoes() {
+        var state = PendulumDynamics.State(theta: 0, thetaDot: 0)
+        let (reward, _) = [Float(1.2663574)].withUnsafeBufferPointer { PendulumDynamics().step(&state, action: $0) }
+        #expect(reward == -0.0016036612214520574)
+    }
+
     /// Gymnasium stores this state as float32 and mixes float32 arithmetic: within 1e-5.
     @Test func mountainCarContinuousWithinFloatTolerance() throws {
         let n = try replay(MountainCarDynamics(continuous: true), fixture: "MountainCarContinuous-v0", tolerance: 1e-5,

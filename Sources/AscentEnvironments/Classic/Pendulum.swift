@@ -92,8 +92,10 @@ public struct PendulumDynamics: ClassicDynamics {
         let limit = Float(maxTorque)
         let u = Swift.min(Swift.max(action[0], -limit), limit)
         let angle = PendulumDynamics.normalizeAngle(state.theta)
-        // `pow` where Gymnasium writes `x ** 2` on float64 (NumPy calls libm's pow), for bit equality.
-        let cost = pow(angle, 2) + 0.1 * pow(state.thetaDot, 2) + Double(Float(0.001) * (u * u))
+        // `pow` where Gymnasium writes `x ** 2`, for bit equality: on float64 NumPy calls libm's pow,
+        // on the float32 torque its powf, which rounds some exact ties of u · u the other way
+        // (u = 1.2663574: 1.6036612 against 1.6036611).
+        let cost = pow(angle, 2) + 0.1 * pow(state.thetaDot, 2) + Double(Float(0.001) * powf(u, 2))
         var thetaDot = state.thetaDot
             + (3 * gravity / (2 * length) * state.sinTheta + Double(Float(3.0 / (mass * length * length)) * u)) * dt
         thetaDot = Swift.min(Swift.max(thetaDot, -PendulumDynamics.maxSpeed), PendulumDynamics.maxSpeed)
