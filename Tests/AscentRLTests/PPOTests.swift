@@ -120,8 +120,12 @@ struct PPOTests {
         let ppo = try PPO(c)
         try ppo.train()
         let metrics = try #require(ppo.history.first)
-        #expect(metrics.approxKL == 0 && metrics.approxKLk3 == 0, "\(environment) squashed \(squashed)")
-        #expect(metrics.clipFraction == 0, "\(environment) squashed \(squashed)")
+        // OpenBLAS's sgemm sums a row differently depending on the batch, so there the ratio
+        // is 1 only to rounding (a mismatched tanh gave a KL of 0.1 and 26 % clipped).
+        let exact = MatmulBackend.name != "OpenBLAS"
+        #expect(exact ? metrics.approxKL == 0 && metrics.approxKLk3 == 0 : Swift.abs(metrics.approxKL) < 1e-6,
+                "\(environment) squashed \(squashed): KL \(metrics.approxKL)")
+        #expect(exact ? metrics.clipFraction == 0 : metrics.clipFraction < 0.001, "\(environment) squashed \(squashed)")
     }
 
     @Test func nonFiniteWeightsAreReportedNotSampled() throws {
