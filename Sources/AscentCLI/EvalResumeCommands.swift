@@ -16,7 +16,8 @@ struct Eval: ParsableCommand {
 
     @Argument(help: "Run directory (the --out of `ascent train`).") var directory: String
     @Option(help: "Episodes to run.") var episodes = 20
-    @Flag(help: "Use the mean (Gaussian) or most likely (categorical) action instead of sampling.") var deterministic = false
+    @Flag(inversion: .prefixedNo, help: "Take the mean (Gaussian) or most likely (categorical) action, as training's evaluations do; --no-deterministic samples.")
+    var deterministic = true
     @Option(help: "Seed of the first evaluation episode (default: 1,000,000 + 1,000 × the run's seed).") var seed: UInt64?
     @Option(help: "Evaluate under other physics: name=value pairs, e.g. mass=1.5,length=0.8 (`ascent env info <id>` lists them).")
     var physics: String?
@@ -75,7 +76,7 @@ struct Resume: ParsableCommand {
                 try directory.writeConfiguration(of: run)  // config.json keeps describing the run
             }
         }
-        try TrainingSession(training: run, directory: directory, checkpointEvery: session.checkpointEvery, evalEpisodes: session.evalEpisodes, untilStep: target).run()
+        try TrainingSession(training: run, directory: directory, checkpointEvery: session.checkpointEvery, evalEpisodes: session.evalEpisodes, evalEvery: session.evalEvery, untilStep: target).run()
     }
 }
 

@@ -48,7 +48,7 @@ struct RunOptions: ParsableArguments {
         let training = try cliErrors { try Run(try configuration(Run.Configuration.self, adjust: adjust)) }
         let directory = try cliErrors { try RunDirectory.create(at: out ?? "runs/\(Run.algorithm)-\(env)-seed\(seed)") }
         try cliErrors { try directory.writeConfiguration(of: training) }
-        try TrainingSession(training: training, directory: directory, checkpointEvery: session.checkpointEvery, evalEpisodes: session.evalEpisodes).run()
+        try TrainingSession(training: training, directory: directory, checkpointEvery: session.checkpointEvery, evalEpisodes: session.evalEpisodes, evalEvery: session.evalEvery).run()
     }
 }
 

@@ -7,17 +7,18 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// Drives a training run of any algorithm from the command line: progress line, metrics and
-/// checkpoints in the run directory, Ctrl-C handling (stop after the current update and save),
-/// a final evaluation and the report.
+/// Drives a training run of any algorithm from the command line: progress line, the run
+/// directory's logs and checkpoints, evaluations during training with the best checkpoint kept,
+/// Ctrl-C handling (stop after the current update and save), a final evaluation and the report.
 struct TrainingSession<Run: TrainingRun> {
     let training: Run
     let directory: RunDirectory
     let checkpointEvery: Int
     let evalEpisodes: Int
+    var evalEvery = 0
     var untilStep: Int? = nil
 
-    /// Trains, saves, evaluates and writes the report; returns the evaluation returns.
+    /// Trains, saves, evaluates and writes the report; returns the final evaluation's returns.
     @discardableResult
     func run() throws -> [Double] {
         let lock = try cliErrors { try RunLock(directory) }
@@ -25,16 +26,23 @@ struct TrainingSession<Run: TrainingRun> {
         let interrupted = InterruptFlag()
         let target = untilStep ?? training.totalSteps
         var progress = ProgressLine(total: target, unit: "steps", initial: training.globalStep)
+        var evaluations = EvaluationSchedule(every: evalEvery, after: training.globalStep, logged: directory.evaluations())
         var updates = 0
         var recent: [Double] = []
         do {
             try training.train(untilStep: target) { metrics in
                 updates += 1
                 try directory.appendMetrics(columns: Run.Metrics.columns, values: metrics.values)
+                try directory.appendEpisodes(training.lastRowEpisodes, step: metrics.globalStep, wallSeconds: metrics.wallSeconds)
                 if metrics.episodeReturn.isFinite { recent = Array((recent + [metrics.episodeReturn]).suffix(10)) }
                 let shownReturn = recent.isEmpty ? "n/a" : String(format: "%.1f", recent.reduce(0, +) / Double(recent.count))
-                progress.update(done: metrics.globalStep, detail: "return \(shownReturn)",
-                                force: metrics.globalStep >= target)
+                var detail = "return (last \(recent.count) rows) \(shownReturn)"
+                if evaluations.isDue(at: metrics.globalStep) {
+                    let evaluation = try evaluate(at: metrics.globalStep)
+                    try evaluations.record(evaluation, directory: directory) { training.checkpoint() }
+                }
+                if let last = evaluations.last { detail += String(format: " · eval %.1f", last.meanReturn) }
+                progress.update(done: metrics.globalStep, detail: detail, force: metrics.globalStep >= target)
                 if updates % checkpointEvery == 0 {
                     try directory.saveCheckpoint(training.checkpoint(), step: metrics.globalStep, keep: true)
                     try writeReport(training, directory: directory)  // a running or killed run has a current report
@@ -56,28 +64,67 @@ struct TrainingSession<Run: TrainingRun> {
         }
         return try finish(training, directory: directory, evalEpisodes: evalEpisodes)
     }
+
+    /// `--eval-episodes` deterministic episodes on fresh environment copies (normalisation
+    /// frozen, the training environments and random streams untouched, so training continues
+    /// exactly as without evaluations). Every evaluation starts from the same states.
+    private func evaluate(at step: Int) throws -> Evaluation {
+        let result = try training.evaluate(episodes: evalEpisodes, deterministic: true, seed: nil,
+                                           recordFrames: false, physicalParameters: [:])
+        return Evaluation(step: step, returns: result.returns, lengths: result.lengths)
+    }
+}
+
+/// When to evaluate during training (every `--eval-every` environment steps, at the first
+/// metrics row past each multiple), and the best result so far, whose checkpoint is kept.
+struct EvaluationSchedule {
+    private let every: Int
+    private var next: Int
+    private var best: Double
+    private(set) var last: Evaluation?
+
+    /// `logged`: the evaluations already in the run directory (a resumed run keeps its best).
+    init(every: Int, after step: Int, logged: [(step: Int, meanReturn: Double, standardError: Double)]) {
+        self.every = every
+        next = every > 0 ? (step / every + 1) * every : .max
+        best = logged.map(\.meanReturn).max() ?? -.infinity
+    }
+
+    func isDue(at step: Int) -> Bool { step >= next }
+
+    /// Logs `evaluation`; saves `checkpoint()` as the best when it beats every earlier one.
+    mutating func record(_ evaluation: Evaluation, directory: RunDirectory, checkpoint: () -> SafeTensors) throws {
+        next = (evaluation.step / every + 1) * every
+        last = evaluation
+        try directory.appendEvaluation(evaluation)
+        if evaluation.meanReturn > best {
+            best = evaluation.meanReturn
+            try checkpoint().write(to: directory.bestCheckpointURL)
+        }
+    }
 }
 
 /// Final evaluation and report, shared by train and resume; returns the evaluation returns.
 @discardableResult
 func finish<Run: TrainingRun>(_ run: Run, directory: RunDirectory, evalEpisodes: Int) throws -> [Double] {
-    var evaluation: (returns: [Double], frames: [AscentEnvironments.RenderFrame]) = ([], [])
+    var evaluation: (returns: [Double], lengths: [Double], frames: [AscentEnvironments.RenderFrame]) = ([], [], [])
     if evalEpisodes > 0 {
         evaluation = try cliErrors { try run.evaluate(episodes: evalEpisodes, deterministic: true, seed: nil, recordFrames: true, physicalParameters: [:]) }
-        let mean = evaluation.returns.reduce(0, +) / Double(evaluation.returns.count)
-        let std = (evaluation.returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(evaluation.returns.count)).squareRoot()
-        print(String(format: "evaluation: mean return %.1f ± %.1f over %d deterministic episodes", mean, std, evaluation.returns.count))
+        let final = Evaluation(step: run.globalStep, returns: evaluation.returns, lengths: evaluation.lengths)
+        print(String(format: "evaluation: mean return %.1f ± %.1f (standard error) over %d deterministic episodes, mean length %.0f",
+                     final.meanReturn, final.standardError, final.returns.count, final.meanLength))
     }
     try writeReport(run, directory: directory, evaluation: evaluation)
-    print("run directory: \(directory.url.path) (report.html, metrics.csv, checkpoints/)")
+    print("run directory: \(directory.url.path) (report.html, metrics.csv, episodes.csv, TensorBoard events, checkpoints/)")
     return evaluation.returns
 }
 
 /// Writes `report.html` for `run` as it is now (atomically): at every checkpoint without an
 /// evaluation, at the end with it, and from `ascent report`.
 func writeReport<Run: TrainingRun>(_ run: Run, directory: RunDirectory,
-                                   evaluation: (returns: [Double], frames: [AscentEnvironments.RenderFrame]) = ([], [])) throws {
-    let report = TrainingReport(run: run, evaluationReturns: evaluation.returns, episode: evaluation.frames)
+                                   evaluation: (returns: [Double], lengths: [Double], frames: [AscentEnvironments.RenderFrame]) = ([], [], [])) throws {
+    var report = TrainingReport(run: run, evaluationReturns: evaluation.returns, episode: evaluation.frames)
+    report.evaluations = directory.evaluations()
     try cliErrors { try AtomicFile.write(Data(report.html().utf8), to: directory.reportURL) }
 }
 

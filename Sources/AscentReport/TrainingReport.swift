@@ -14,6 +14,8 @@ public struct TrainingReport {
     public let rows: [[Double]]
     public let evaluationReturns: [Double]
     public let episode: [RenderFrame]
+    /// Evaluations during training (`--eval-every`): step, mean return and its standard error.
+    public var evaluations: [(step: Int, meanReturn: Double, standardError: Double)] = []
 
     public init<Metrics: TrainingMetrics>(title: String, configurationJSON: String, history: [Metrics],
                                           evaluationReturns: [Double], episode: [RenderFrame]) {
@@ -51,8 +53,14 @@ public struct TrainingReport {
         let returns = finished.map { allReturns[$0] }
         var body = "<h1>\(escape(title))</h1>" + summary()
         body += "<h2>Learning curve</h2><div class=\"row\">"
+        var stepSeries: [LineChart.Series] = [.init(name: "training episodes", x: returnSteps, y: returns)]
+        if !evaluations.isEmpty {
+            stepSeries.append(.init(name: "evaluation ± s.e.", x: evaluations.map { Double($0.step) }, y: evaluations.map(\.meanReturn),
+                                    color: "#dc2626", band: (evaluations.map { $0.meanReturn - $0.standardError },
+                                                             evaluations.map { $0.meanReturn + $0.standardError })))
+        }
         body += LineChart(title: "episode return vs environment steps", xLabel: "environment steps",
-                          series: [.init(name: "return", x: returnSteps, y: returns)], width: 520, height: 260).svg()
+                          series: stepSeries, width: 520, height: 260).svg()
         body += LineChart(title: "episode return vs wall time", xLabel: "seconds",
                           series: [.init(name: "return", x: returnSeconds, y: returns, color: "#16a34a")], width: 520, height: 260).svg()
         body += "</div><h2>Debugging signals</h2><div class=\"row\">"
@@ -79,9 +87,13 @@ public struct TrainingReport {
         let finite = column("episode_return").filter(\.isFinite)
         if let best = finite.max() { items.append(String(format: "best training return <b>%.1f</b>", best)) }
         if !evaluationReturns.isEmpty {
-            let mean = evaluationReturns.reduce(0, +) / Double(evaluationReturns.count)
-            let std = (evaluationReturns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(evaluationReturns.count)).squareRoot()
-            items.append(String(format: "evaluation <b>%.1f ± %.1f</b> over %d deterministic episodes", mean, std, evaluationReturns.count))
+            let final = Evaluation(step: Int(column("global_step").last!), returns: evaluationReturns, lengths: [])
+            items.append(String(format: "final evaluation <b>%.1f ± %.1f</b> (mean ± standard error of %d deterministic episodes)",
+                                final.meanReturn, final.standardError, evaluationReturns.count))
+        }
+        if let best = evaluations.max(by: { $0.meanReturn < $1.meanReturn }) {
+            items.append(String(format: "best evaluation during training <b>%.1f ± %.1f</b> at step %d (checkpoints/best.safetensors)",
+                                best.meanReturn, best.standardError, best.step))
         }
         return "<p class=\"summary\">" + items.joined(separator: " · ") + "</p>"
     }

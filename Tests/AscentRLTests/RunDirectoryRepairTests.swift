@@ -13,9 +13,11 @@ struct RunDirectoryRepairTests {
         let columns = ["update", "global_step", "wall_seconds", "episode_return"]
         for (update, step) in [(1, 100), (2, 200), (3, 300)] {
             try run.appendMetrics(columns: columns, values: [Double(update), Double(step), 0.5, update == 2 ? .nan : -10])
+            try run.appendEpisodes(FinishedEpisodes(returns: [-10, -11], lengths: [5, 6]), step: step, wallSeconds: 0.5)
         }
         // Killed mid-append: half a row in each file. Killed mid-save: a temporary checkpoint.
-        for (file, half) in [(run.metricsURL, "4,40"), (run.logURL, "{\"update\":4,\"glo")] {
+        for (file, half) in [(run.metricsURL, "4,40"), (run.logURL, "{\"update\":4,\"glo"), (run.episodesURL, "400.0,-1"),
+                             (run.tensorBoardURL, "\u{1}\u{0}\u{0}")] {
             let handle = try FileHandle(forWritingTo: file)
             try handle.seekToEnd()
             try handle.write(contentsOf: Data(half.utf8))
@@ -29,6 +31,11 @@ struct RunDirectoryRepairTests {
         #expect(csv == "update,global_step,episode_return\n1.0,100.0,-10.0\n2.0,200.0,\n")
         let log = try String(contentsOf: run.logURL, encoding: .utf8).split(separator: "\n")
         #expect(log.count == 2 && log[1].contains("\"global_step\":200.0"))
+        #expect(try String(contentsOf: run.episodesURL, encoding: .utf8)
+            == "global_step,r,l,t\n100.0,-10.0,5.0,0.5\n100.0,-11.0,6.0,0.5\n200.0,-10.0,5.0,0.5\n200.0,-11.0,6.0,0.5\n")
+        let events = [UInt8](try Data(contentsOf: run.tensorBoardURL))
+        let records = TensorBoardEvents.records(in: events)
+        #expect(records.map(\.step) == [0, 100, 200] && records.last?.bytes.upperBound == events.count)
         #expect(!FileManager.default.fileExists(atPath: stale.path))
 
         // A consistent directory is left as it is; the next row follows on its own line.

@@ -29,7 +29,8 @@ struct ReportTests {
         configuration.totalSteps = 8192
         let ppo = try PPO(configuration)
         try ppo.train()
-        let (returns, frames) = try ppo.evaluate(episodes: 2, recordFrames: true)
+        let (returns, lengths, frames) = try ppo.evaluate(episodes: 2, recordFrames: true)
+        #expect(lengths == [200, 200])  // Pendulum-v1 only truncates
         let html = TrainingReport(run: ppo, evaluationReturns: returns, episode: frames).html()
         #expect(frames.count == 200)
         for section in ["Learning curve", "Debugging signals", "The trained policy acting", "Configuration",

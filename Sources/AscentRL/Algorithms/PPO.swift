@@ -20,6 +20,7 @@ public final class PPO {
     public private(set) var globalStep = 0
     public private(set) var updatesDone = 0
     public private(set) var history: [PPOMetrics] = []
+    public private(set) var lastRowEpisodes = FinishedEpisodes()
     /// Streams kept apart so that, e.g., changing the minibatch size never changes the actions sampled.
     var actionGenerator: RandomGenerator
     var minibatchGenerator: RandomGenerator
@@ -68,6 +69,7 @@ public final class PPO {
             metrics.episodeLength = episodes.meanLength
             metrics.episodesFinished = episodes.count
             history.append(metrics)
+            lastRowEpisodes = episodes
             guard try callback(metrics) else { break }
         }
     }
@@ -101,7 +103,7 @@ public final class PPO {
         optimizer.learningRate = c.annealLearningRate ? c.learningRate * (1 - progress) : c.learningRate
         let clip = c.annealClipRange ? c.clipRange * (1 - progress) : c.clipRange
         let size = buffer.capacity, obsSize = buffer.observationSize, actSize = buffer.actionSize
-        var sums = (policy: 0.0, value: 0.0, entropy: 0.0, kl: 0.0, kl3: 0.0, clipped: 0.0, norm: 0.0, batches: 0)
+        var sums = (policy: 0.0, value: 0.0, entropy: 0.0, loss: 0.0, kl: 0.0, kl3: 0.0, clipped: 0.0, norm: 0.0, batches: 0)
         var epochsRun = 0
         epochs: for _ in 0..<c.epochs {
             let order = minibatchGenerator.permutation(size)
@@ -145,6 +147,7 @@ public final class PPO {
                 optimizer.step()
 
                 sums.policy += Double(policyLoss.item); sums.value += Double(valueLoss.item); sums.entropy += Double(entropyMean.item)
+                sums.loss += Double(loss)
                 sums.kl += kl; sums.kl3 += kl3; sums.clipped += clippedFraction; sums.norm += Double(norm); sums.batches += 1
             }
             epochsRun += 1
@@ -156,6 +159,7 @@ public final class PPO {
         metrics.globalStep = globalStep
         metrics.policyLoss = sums.policy / batches
         metrics.valueLoss = sums.value / batches
+        metrics.loss = sums.loss / batches
         metrics.entropy = sums.entropy / batches
         metrics.approxKL = sums.kl / batches
         metrics.approxKLk3 = sums.kl3 / batches
@@ -216,7 +220,7 @@ public final class PPO {
     /// frozen normalisation statistics; returns each episode's return. Episode `i` starts from
     /// seed `seed + i` (default: 1,000,000 + 1,000 × the training seed).
     public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64? = nil, recordFrames: Bool = false,
-                         physicalParameters: [String: Double] = [:]) throws -> (returns: [Double], frames: [RenderFrame]) {
+                         physicalParameters: [String: Double] = [:]) throws -> (returns: [Double], lengths: [Double], frames: [RenderFrame]) {
         try evaluatePolicy(episodes: episodes, seed: seed, recordFrames: recordFrames, physicalParameters: physicalParameters) {
             let input = Tensor(shape: [1, $0.count], environment.normalize($0))
             return try model.act(input, deterministic: deterministic, generator: &$1).environment

@@ -15,6 +15,8 @@ final class OffPolicyLoop {
     var globalStep = 0
     var gradientStepsDone = 0
     var history: [OffPolicyMetrics] = []
+    /// The episodes of the last metrics row.
+    var lastRowEpisodes = FinishedEpisodes()
     var trainingSeconds = 0.0
     /// Uniform actions before learning starts (kept apart from the policy's noise stream).
     var randomActionGenerator: RandomGenerator
@@ -122,6 +124,7 @@ extension OffPolicyLearner {
     public var totalSteps: Int { configuration.totalSteps }
     public var globalStep: Int { loop.globalStep }
     public var history: [OffPolicyMetrics] { loop.history }
+    public var lastRowEpisodes: FinishedEpisodes { loop.lastRowEpisodes }
     public var configurationJSON: String { configuration.prettyJSON }
 
     func afterEnvironmentStep() {}
@@ -165,6 +168,7 @@ extension OffPolicyLearner {
                 metrics.qMean = losses.mean("q")
                 describe(&metrics, losses: losses)
                 loop.history.append(metrics)
+                loop.lastRowEpisodes = episodes
                 losses.reset()
                 episodes = FinishedEpisodes()
                 rowStart = (loop.globalStep, loop.trainingSeconds)
@@ -184,7 +188,7 @@ extension OffPolicyLearner {
     }
 
     public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64? = nil, recordFrames: Bool = false,
-                         physicalParameters: [String: Double] = [:]) throws -> (returns: [Double], frames: [RenderFrame]) {
+                         physicalParameters: [String: Double] = [:]) throws -> (returns: [Double], lengths: [Double], frames: [RenderFrame]) {
         try evaluatePolicy(episodes: episodes, seed: seed, recordFrames: recordFrames, physicalParameters: physicalParameters) {
             try evaluationAction($0, deterministic: deterministic, generator: &$1)
         }

@@ -11,13 +11,13 @@ extension ConfigurableRun {
     /// different start states. `physicalParameters` override the environment's physics.
     func evaluatePolicy(episodes: Int, seed: UInt64?, recordFrames: Bool, physicalParameters: [String: Double],
                         act: (_ observation: [Float], _ generator: inout RandomGenerator) throws -> [Float]) throws
-        -> (returns: [Double], frames: [RenderFrame]) {
+        -> (returns: [Double], lengths: [Double], frames: [RenderFrame]) {
         guard episodes > 0 else { throw RLError.invalidHyperparameter(name: "episodes", value: "\(episodes)", expected: "must be positive") }
         let id = configuration.environment
         let seed = seed ?? 1_000_000 &+ 1_000 &* configuration.seed
         var generator = RandomGenerator(seed: seed, stream: Self.algorithm + "-evaluation")
         let env = try makeEvaluationEnvironment(id, options: configuration.environmentOptions, physicalParameters: physicalParameters)
-        var returns: [Double] = [], frames: [RenderFrame] = []
+        var returns: [Double] = [], lengths: [Double] = [], frames: [RenderFrame] = []
         for episode in 0..<episodes {
             var observation = try env.reset(seed: seed &+ UInt64(episode)).observation
             var total = 0.0
@@ -27,11 +27,14 @@ extension ConfigurableRun {
                 if recordFrames && episode == 0 { frames.append(env.render()) }
                 total += step.reward
                 observation = step.observation
-                if step.isDone { break }
+                if step.isDone {
+                    lengths.append(Double(length))
+                    break
+                }
             }
             returns.append(total)
         }
-        return (returns, frames)
+        return (returns, lengths, frames)
     }
 }
 

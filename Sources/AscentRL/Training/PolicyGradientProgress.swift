@@ -12,6 +12,8 @@ struct PolicyGradientProgress {
     var actionGenerator: RandomGenerator
     /// Episodes that finished since the last row.
     var episodes = FinishedEpisodes()
+    /// The episodes of the last finished row.
+    private(set) var lastRowEpisodes = FinishedEpisodes()
     private var rowStart = (step: 0, seconds: 0.0)
     private var sums = (policy: 0.0, value: 0.0, entropy: 0.0, norm: 0.0, explained: 0.0, updates: 0)
 
@@ -46,6 +48,7 @@ struct PolicyGradientProgress {
         m.learningRate = Double(learningRate)
         if model.logStd != nil { m.actionStd = Double(model.clampedLogStd.exp().mean().item) }
         history.append(m)
+        lastRowEpisodes = episodes
         startRow()
         return m
     }
@@ -94,13 +97,14 @@ extension PolicyGradientRun {
     public var configurationJSON: String { configuration.prettyJSON }
     public var globalStep: Int { progress.globalStep }
     public var history: [PolicyGradientMetrics] { progress.history }
+    public var lastRowEpisodes: FinishedEpisodes { progress.lastRowEpisodes }
 
     public func extendTraining(to totalSteps: Int) throws {
         try configuration.extend(to: totalSteps, after: globalStep)
     }
 
     public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64? = nil, recordFrames: Bool = false,
-                         physicalParameters: [String: Double] = [:]) throws -> (returns: [Double], frames: [RenderFrame]) {
+                         physicalParameters: [String: Double] = [:]) throws -> (returns: [Double], lengths: [Double], frames: [RenderFrame]) {
         try evaluatePolicy(episodes: episodes, seed: seed, recordFrames: recordFrames, physicalParameters: physicalParameters) {
             try model.act(Tensor(shape: [1, $0.count], policyInput($0)), deterministic: deterministic, generator: &$1).environment
         }

@@ -7,7 +7,10 @@ import Foundation
 ///     config.json                 everything needed to reproduce the run
 ///     metrics.csv                 one row per update, reproducible: identical for the same seed
 ///     metrics.jsonl               the same rows plus wall-clock timings
-///     checkpoints/latest.safetensors, checkpoints/step-<N>.safetensors
+///     episodes.csv                one row per finished training episode (SB3's monitor file)
+///     evaluations.csv             one row per evaluation during training (`--eval-every`)
+///     events.out.tfevents.*       the metrics rows and evaluations for TensorBoard
+///     checkpoints/latest.safetensors, checkpoints/step-<N>.safetensors, checkpoints/best.safetensors
 ///     report.html                 written by the reporting layer
 ///
 /// Checkpoints are written atomically, so an interrupted save never destroys the last good one.
@@ -19,6 +22,10 @@ public struct RunDirectory: Sendable {
     public var logURL: URL { url.appendingPathComponent("metrics.jsonl") }
     public var checkpointsURL: URL { url.appendingPathComponent("checkpoints") }
     public var latestCheckpointURL: URL { checkpointsURL.appendingPathComponent("latest.safetensors") }
+    /// The checkpoint of the best evaluation during training (`--eval-every`).
+    public var bestCheckpointURL: URL { checkpointsURL.appendingPathComponent("best.safetensors") }
+    public var episodesURL: URL { url.appendingPathComponent("episodes.csv") }
+    public var evaluationsURL: URL { url.appendingPathComponent("evaluations.csv") }
     public var reportURL: URL { url.appendingPathComponent("report.html") }
 
     /// A new run directory; refuses one that already holds a run, and a non-empty directory
@@ -76,36 +83,6 @@ public struct RunDirectory: Sendable {
             return try JSONDecoder().decode(Header.self, from: Data(contentsOf: configurationURL)).algorithm
         } catch {
             throw RLError.invalidRunDirectory("\(configurationURL.path) is unreadable or malformed: \(error.localizedDescription)")
-        }
-    }
-
-    /// Columns that measure the machine rather than the run: kept out of `metrics.csv` (so two
-    /// runs with the same seed write identical files) and written to `metrics.jsonl` only.
-    public static let timingColumns: Set<String> = ["wall_seconds", "steps_per_second"]
-
-    /// Appends one row to `metrics.csv` (writing the header first if new; without the timing
-    /// columns) and one object with every column to `metrics.jsonl`.
-    public func appendMetrics(columns: [String], values: [Double]) throws {
-        let kept = columns.indices.filter { !RunDirectory.timingColumns.contains(columns[$0]) }
-        let csvExists = FileManager.default.fileExists(atPath: metricsURL.path)
-        var csv = csvExists ? "" : kept.map { columns[$0] }.joined(separator: ",") + "\n"
-        csv += kept.map { values[$0].isFinite ? "\(values[$0])" : "" }.joined(separator: ",") + "\n"
-        let fields = zip(columns, values).map { "\"\($0)\":" + ($1.isFinite ? "\($1)" : "null") }
-        try append(csv, to: metricsURL)
-        try append("{" + fields.joined(separator: ",") + "}\n", to: logURL)
-    }
-
-    private func append(_ text: String, to file: URL) throws {
-        if !FileManager.default.fileExists(atPath: file.path) {
-            _ = FileManager.default.createFile(atPath: file.path, contents: nil)  // failure surfaces when opening below
-        }
-        do {
-            let handle = try FileHandle(forWritingTo: file)
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            try handle.write(contentsOf: Data(text.utf8))
-        } catch {
-            throw RLError.invalidRunDirectory("cannot append to \(file.path): \(error.localizedDescription)")
         }
     }
 

@@ -4,29 +4,46 @@ import Foundation
 extension RunDirectory {
     /// Brings the directory back to the state of its latest checkpoint before a resume:
     ///
-    /// - rows of `metrics.csv` and `metrics.jsonl` logged after the checkpoint's step (by a run
-    ///   killed between checkpoints) are cut, so the resumed run does not log them twice;
-    /// - a half-written last line (the disk filled, or the process died mid-append) is cut,
-    ///   so the next row does not join it;
+    /// - rows of the logs (`metrics.csv`, `metrics.jsonl`, `episodes.csv`, `evaluations.csv`, the
+    ///   TensorBoard events) logged after the checkpoint's step (by a run killed between
+    ///   checkpoints) are cut, so the resumed run does not log them twice;
+    /// - a half-written last line or record (the disk filled, or the process died mid-append)
+    ///   is cut, so the next row does not join it;
     /// - temporary files of interrupted atomic saves (`.<name>.tmp-<pid>-<n>`) are removed.
     ///
-    /// Both metrics files are rewritten atomically; a file that is already consistent is not touched.
+    /// `checkpoints/best.safetensors` stays: it holds a policy that was evaluated, even if that
+    /// evaluation came after the checkpoint and is logged again by the resumed run.
+    ///
+    /// Files are rewritten atomically; a file that is already consistent is not touched.
     public func prepareForResume(atStep step: Int) throws {
-        try truncateMetrics(at: metricsURL, afterStep: step) { line, header in
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard let column = header?.firstIndex(of: "global_step"), fields.count == header?.count else { return nil }
-            return Double(fields[column]).map { Int($0) }
+        for csv in [metricsURL, episodesURL, evaluationsURL] {
+            try truncateMetrics(at: csv, afterStep: step) { line, header in
+                let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+                guard let column = header?.firstIndex(of: "global_step"), fields.count == header?.count else { return nil }
+                return Double(fields[column]).map { Int($0) }
+            }
         }
         try truncateMetrics(at: logURL, afterStep: step) { line, _ in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
             return (object["global_step"] as? NSNumber)?.intValue
         }
+        try truncateTensorBoard(afterStep: step)
         for folder in [url, checkpointsURL] {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
             for name in names where name.hasPrefix(".") && name.contains(".tmp-") {
                 try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
             }
         }
+    }
+
+    /// Keeps the intact event records up to `limit` (the version record has step 0).
+    private func truncateTensorBoard(afterStep limit: Int) throws {
+        let file = tensorBoardURL
+        guard let data = FileManager.default.contents(atPath: file.path) else { return }
+        let bytes = [UInt8](data)
+        let kept = TensorBoardEvents.records(in: bytes).filter { $0.step <= limit }.flatMap { bytes[$0.bytes] }
+        guard kept.count != bytes.count else { return }
+        try AtomicFile.write(Data(kept), to: file)
     }
 
     /// Keeps the complete lines of `file` whose step (read by `step`, nil for a malformed line)

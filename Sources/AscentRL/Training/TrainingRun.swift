@@ -25,15 +25,17 @@ public protocol TrainingRun: AnyObject {
     var totalSteps: Int { get }
     var globalStep: Int { get }
     var history: [Metrics] { get }
+    /// The episodes that finished in the last metrics row (each row's `episode_return` is their mean).
+    var lastRowEpisodes: FinishedEpisodes { get }
     /// The configuration as JSON, for `config.json` and reports.
     var configurationJSON: String { get }
     /// Trains until `untilStep` (default: the configured total); `callback` runs after every
     /// update and returns false to stop early.
     func train(untilStep: Int?, callback: (Metrics) throws -> Bool) throws
-    /// Full episodes on fresh environments (with `physicalParameters` overriding their physics);
-    /// the frames of the first if `recordFrames`.
+    /// Full episodes on fresh environments (with `physicalParameters` overriding their physics):
+    /// their returns and lengths, and the frames of the first if `recordFrames`.
     func evaluate(episodes: Int, deterministic: Bool, seed: UInt64?, recordFrames: Bool,
-                  physicalParameters: [String: Double]) throws -> (returns: [Double], frames: [RenderFrame])
+                  physicalParameters: [String: Double]) throws -> (returns: [Double], lengths: [Double], frames: [RenderFrame])
     /// Moves the end of training (and of any annealing) to `totalSteps`, for resuming past it.
     func extendTraining(to totalSteps: Int) throws
     func checkpoint() -> SafeTensors
@@ -101,7 +103,7 @@ extension TrainingRun {
     public func train(callback: (Metrics) throws -> Bool) throws { try train(untilStep: nil, callback: callback) }
 
     /// Full episodes under the training physics, deterministic by default.
-    public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64? = nil) throws -> (returns: [Double], frames: [RenderFrame]) {
+    public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64? = nil) throws -> (returns: [Double], lengths: [Double], frames: [RenderFrame]) {
         try evaluate(episodes: episodes, deterministic: deterministic, seed: seed, recordFrames: false, physicalParameters: [:])
     }
 }

@@ -1,0 +1,23 @@
+/// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of TensorFlow's record
+/// files, and its "masked" form (rotated right by 15 bits plus a constant) that TensorFlow
+/// stores so a CRC of data that itself contains CRCs does not degenerate.
+///
+/// Table-driven, one byte at a time: event records are tens of bytes, so speed is irrelevant.
+enum CRC32C {
+    private static let table: [UInt32] = (0..<256).map { byte in
+        var crc = UInt32(byte)
+        for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0x82F6_3B78 : crc >> 1 }
+        return crc
+    }
+
+    static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+        return ~crc
+    }
+
+    static func masked(_ bytes: some Sequence<UInt8>) -> UInt32 {
+        let crc = checksum(bytes)
+        return ((crc >> 15) | (crc << 17)) &+ 0xA282_EAD8
+    }
+}

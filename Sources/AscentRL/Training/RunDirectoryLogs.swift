@@ -1,0 +1,115 @@
+import Foundation
+
+/// The run directory's logs, all appended as training goes: `metrics.csv`/`metrics.jsonl`
+/// (one row per update or log interval), `episodes.csv` (one row per finished episode),
+/// `evaluations.csv` (one row per evaluation during training) and a TensorBoard event file
+/// holding the metrics and evaluations under Stable-Baselines3's tag names.
+///
+/// Every row carries `global_step`, so a resume can cut each file back to its checkpoint
+/// (`prepareForResume(atStep:)`).
+extension RunDirectory {
+    /// Columns that measure the machine rather than the run: kept out of `metrics.csv` (so two
+    /// runs with the same seed write identical files) and written to `metrics.jsonl` only.
+    public static let timingColumns: Set<String> = ["wall_seconds", "steps_per_second"]
+
+    /// The run's TensorBoard event file: the one already in the directory, else a new name
+    /// (`events.out.tfevents.<unix time>.ascent`; TensorBoard reads any file whose name holds
+    /// `tfevents`, and shows the directory as one run).
+    public var tensorBoardURL: URL {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        let existing = names.filter { $0.hasPrefix("events.out.tfevents.") }.sorted().first
+        return url.appendingPathComponent(existing ?? "events.out.tfevents.\(Int(Date().timeIntervalSince1970)).ascent")
+    }
+
+    /// Appends one row to `metrics.csv` (writing the header first if new; without the timing
+    /// columns), one object with every column to `metrics.jsonl`, and the row's scalars to the
+    /// TensorBoard event file.
+    public func appendMetrics(columns: [String], values: [Double]) throws {
+        let kept = columns.indices.filter { !RunDirectory.timingColumns.contains(columns[$0]) }
+        try appendCSV(at: metricsURL, header: kept.map { columns[$0] }, row: kept.map { values[$0] })
+        let fields = zip(columns, values).map { "\"\($0)\":" + ($1.isFinite ? "\($1)" : "null") }
+        try append(Data(("{" + fields.joined(separator: ",") + "}\n").utf8), to: logURL)
+        let step = columns.firstIndex(of: "global_step").map { Int(values[$0]) } ?? 0
+        try appendTensorBoard(TensorBoardTags.scalars(columns: columns, values: values), step: step)
+    }
+
+    /// Appends the episodes that finished in the metrics row at `step` to `episodes.csv`:
+    /// return `r`, length `l` and seconds since training began `t`, as SB3's monitor files.
+    public func appendEpisodes(_ episodes: FinishedEpisodes, step: Int, wallSeconds: Double) throws {
+        for (episodeReturn, length) in zip(episodes.returns, episodes.lengths) {
+            try appendCSV(at: episodesURL, header: ["global_step", "r", "l", "t"],
+                          row: [Double(step), episodeReturn, length, (wallSeconds * 1000).rounded() / 1000])
+        }
+    }
+
+    /// Appends an evaluation during training to `evaluations.csv` and TensorBoard
+    /// (`eval/mean_reward`, `eval/std_error`, `eval/mean_ep_length`).
+    public func appendEvaluation(_ evaluation: Evaluation) throws {
+        try appendCSV(at: evaluationsURL, header: ["global_step", "mean_return", "std_error", "mean_length", "episodes"],
+                      row: [Double(evaluation.step), evaluation.meanReturn, evaluation.standardError, evaluation.meanLength,
+                            Double(evaluation.returns.count)])
+        try appendTensorBoard([("eval/mean_reward", evaluation.meanReturn), ("eval/std_error", evaluation.standardError),
+                               ("eval/mean_ep_length", evaluation.meanLength)], step: evaluation.step)
+    }
+
+    /// The evaluations logged so far (after a resume: up to its checkpoint).
+    public func evaluations() -> [(step: Int, meanReturn: Double, standardError: Double)] {
+        guard let text = try? String(contentsOf: evaluationsURL, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").dropFirst().compactMap { line in
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { Double($0) }
+            guard fields.count >= 3, let step = fields[0], let mean = fields[1] else { return nil }
+            return (Int(step), mean, fields[2] ?? .nan)
+        }
+    }
+
+    private func appendCSV(at file: URL, header: [String], row: [Double]) throws {
+        var text = FileManager.default.fileExists(atPath: file.path) ? "" : header.joined(separator: ",") + "\n"
+        text += row.map { $0.isFinite ? "\($0)" : "" }.joined(separator: ",") + "\n"
+        try append(Data(text.utf8), to: file)
+    }
+
+    private func appendTensorBoard(_ scalars: [(tag: String, value: Double)], step: Int) throws {
+        let file = tensorBoardURL
+        let now = Date().timeIntervalSince1970
+        var bytes = FileManager.default.fileExists(atPath: file.path) ? [] : TensorBoardEvents.fileVersionRecord(wallTime: now)
+        bytes += TensorBoardEvents.scalarRecord(scalars, step: step, wallTime: now)
+        try append(Data(bytes), to: file)
+    }
+
+    private func append(_ data: Data, to file: URL) throws {
+        if !FileManager.default.fileExists(atPath: file.path) {
+            _ = FileManager.default.createFile(atPath: file.path, contents: nil)  // failure surfaces when opening below
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: file)
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: data)
+        } catch {
+            throw RLError.invalidRunDirectory("cannot append to \(file.path): \(error.localizedDescription)")
+        }
+    }
+}
+
+/// Deterministic episodes of the policy at one point of training.
+public struct Evaluation: Sendable {
+    public let step: Int
+    public let returns: [Double]
+    public let lengths: [Double]
+
+    public init(step: Int, returns: [Double], lengths: [Double]) {
+        self.step = step
+        self.returns = returns
+        self.lengths = lengths
+    }
+
+    public var meanReturn: Double { returns.reduce(0, +) / Double(returns.count) }
+    public var meanLength: Double { lengths.isEmpty ? .nan : lengths.reduce(0, +) / Double(lengths.count) }
+    /// Standard deviation of the returns over √n (0 for one episode).
+    public var standardError: Double {
+        guard returns.count > 1 else { return 0 }
+        let mean = meanReturn
+        let variance = returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(returns.count - 1)
+        return (variance / Double(returns.count)).squareRoot()
+    }
+}
