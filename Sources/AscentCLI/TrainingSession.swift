@@ -39,12 +39,12 @@ struct TrainingSession<Run: TrainingRun> {
                 var detail = "return (last \(recent.count) rows) \(shownReturn)"
                 if evaluations.isDue(at: metrics.globalStep) {
                     let evaluation = try evaluate(at: metrics.globalStep)
-                    try evaluations.record(evaluation, directory: directory) { training.checkpoint() }
+                    try evaluations.record(evaluation, directory: directory) { training.snapshot() }
                 }
                 if let last = evaluations.last { detail += String(format: " · eval %.1f", last.meanReturn) }
                 progress.update(done: metrics.globalStep, detail: detail, force: metrics.globalStep >= target)
                 if updates % checkpointEvery == 0 {
-                    try directory.saveCheckpoint(training.checkpoint(), step: metrics.globalStep, keep: true)
+                    try directory.saveCheckpoint(of: training, keep: true)
                     try writeReport(training, directory: directory)  // a running or killed run has a current report
                 }
                 return !interrupted.isSet
@@ -54,7 +54,7 @@ struct TrainingSession<Run: TrainingRun> {
             throw CLIError("\(error)\nThe last checkpoint in \(directory.checkpointsURL.path) is intact.")
         }
         progress.finish()
-        try cliErrors { try directory.saveCheckpoint(training.checkpoint(), step: training.globalStep, keep: true) }
+        try cliErrors { try directory.saveCheckpoint(of: training, keep: true) }
         try writeReport(training, directory: directory)
         // Everything is saved: from here a Ctrl-C (during the final evaluation) exits at once.
         interrupted.exitsAtOnce()

@@ -134,6 +134,13 @@ struct OffPolicyTests {
             let again = restored.checkpoint()
             #expect(Set(again.tensors.keys) == Set(file.tensors.keys))
             for (name, tensor) in file.tensors { #expect(again.tensors[name]!.scalars == tensor.scalars, "\(name)") }
+            // The numbered checkpoints' snapshot: everything but the transitions, still restorable
+            // through the same name check, acting exactly as the run does.
+            let snapshot = run.snapshot()
+            #expect(Set(snapshot.tensors.keys) == Set(file.tensors.keys) && snapshot.metadata["replay.count"] == "0")
+            #expect(snapshot.tensors.values.reduce(0) { $0 + $1.count } < file.tensors.values.reduce(0) { $0 + $1.count })
+            let policy = try TrainingAlgorithms.restore(snapshot, algorithm: Run.algorithm)
+            #expect(try policy.evaluate(episodes: 1).returns == run.evaluate(episodes: 1).returns)
             try restored.train()
             #expect(restored.globalStep == 400)
         }

@@ -105,14 +105,15 @@ public struct ReplayBuffer {
 
     // MARK: Checkpoints
 
-    /// The stored transitions as tensors and the cursor as metadata, prefixed `prefix`.
-    public func checkpoint(prefix: String = "replay.") -> (tensors: [String: Tensor], metadata: [String: String]) {
-        let n = count
+    /// The stored transitions as tensors and the cursor as metadata, prefixed `prefix`;
+    /// without `transitions`, an empty buffer of the same capacity (a policy snapshot).
+    public func checkpoint(prefix: String = "replay.", transitions: Bool = true) -> (tensors: [String: Tensor], metadata: [String: String]) {
+        let n = transitions ? count : 0
         func rows(_ values: [Float], _ width: Int) -> Tensor { Tensor(shape: [n, width], Array(values[0..<(n * width)])) }
         return ([prefix + "observations": rows(observations, observationSize), prefix + "next_observations": rows(nextObservations, observationSize),
                  prefix + "actions": rows(actions, actionSize), prefix + "rewards": rows(rewards, 1),
                  prefix + "terminated": rows(terminated, 1), prefix + "truncated": rows(truncated, 1)],
-                [prefix + "capacity": "\(capacity)", prefix + "count": "\(count)", prefix + "position": "\(position)"])
+                [prefix + "capacity": "\(capacity)", prefix + "count": "\(n)", prefix + "position": "\(transitions ? position : 0)"])
     }
 
     /// Rebuilds a buffer from ``checkpoint(prefix:)``'s output, checking every size.

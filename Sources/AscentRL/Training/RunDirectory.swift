@@ -86,10 +86,12 @@ public struct RunDirectory: Sendable {
         }
     }
 
-    /// Saves `latest` (and a numbered copy when `keep` is true), atomically.
-    public func saveCheckpoint(_ checkpoint: SafeTensors, step: Int, keep: Bool) throws {
-        try checkpoint.write(to: latestCheckpointURL)
-        if keep { try checkpoint.write(to: checkpointsURL.appendingPathComponent("step-\(step).safetensors")) }
+    /// Saves `latest` with everything a resume needs, and a numbered copy of the run's
+    /// ``TrainingRun/snapshot()`` (the policy without a replay buffer) when `keep` is true,
+    /// each atomically.
+    public func saveCheckpoint<Run: TrainingRun>(of run: Run, keep: Bool) throws {
+        try run.checkpoint().write(to: latestCheckpointURL)
+        if keep { try run.snapshot().write(to: checkpointsURL.appendingPathComponent("step-\(run.globalStep).safetensors")) }
     }
 
     public func loadLatestCheckpoint() throws -> SafeTensors {

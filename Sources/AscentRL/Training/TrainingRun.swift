@@ -39,6 +39,9 @@ public protocol TrainingRun: AnyObject {
     /// Moves the end of training (and of any annealing) to `totalSteps`, for resuming past it.
     func extendTraining(to totalSteps: Int) throws
     func checkpoint() -> SafeTensors
+    /// The checkpoint without what only resuming needs (an off-policy run's replay buffer):
+    /// the numbered and best checkpoints. The same as `checkpoint()` for on-policy runs.
+    func snapshot() -> SafeTensors
     static func restore(from checkpoint: SafeTensors) throws -> Self
 }
 
@@ -91,6 +94,10 @@ extension PPO: ConfigurableRun {
     public var environmentID: String { configuration.environment }
     public var totalSteps: Int { configuration.totalSteps }
     public var configurationJSON: String { configuration.prettyJSON }
+}
+
+extension TrainingRun {
+    public func snapshot() -> SafeTensors { checkpoint() }
 }
 
 /// Conveniences every algorithm gets, so library users need not spell out the protocol's full
