@@ -9,4 +9,13 @@ struct Ascent: ParsableCommand {
         version: AscentVersion.string,
         subcommands: [Train.self, Eval.self, Resume.self, Report.self, Compare.self, Experiment.self, RLHF.self, Demo.self, Env.self, Inspect.self, Bench.self]
     )
+
+    /// Parses the command line after `CommandLineSurface`'s rewriting.
+    static func main() {
+        do {
+            main(try CommandLineSurface.rewrite(Array(CommandLine.arguments.dropFirst())))
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -54,7 +54,7 @@ struct Resume: ParsableCommand {
     )
 
     @Argument(help: "Run directory.") var directory: String
-    @Option(help: "Train until this many total environment steps (default: the configured total).") var totalSteps: Int?
+    @Option(help: "Train until this many total environment steps (default: the configured total).") var totalSteps: StepCount?
     @OptionGroup var session: SessionOptions
 
     func run() throws {
@@ -63,7 +63,7 @@ struct Resume: ParsableCommand {
     }
 
     private func resume<Run: TrainingRun>(_ run: Run, directory: RunDirectory) throws {
-        let target = totalSteps ?? run.totalSteps
+        let target = totalSteps?.value ?? run.totalSteps
         guard target > run.globalStep else {
             throw CLIError("the run is already at step \(run.globalStep); pass --total-steps above that to train further")
         }
@@ -76,7 +76,7 @@ struct Resume: ParsableCommand {
                 try directory.writeConfiguration(of: run)  // config.json keeps describing the run
             }
         }
-        try TrainingSession(training: run, directory: directory, checkpointEvery: session.checkpointEvery, evalEpisodes: session.evalEpisodes, evalEvery: session.evalEvery, untilStep: target).run()
+        try TrainingSession(training: run, directory: directory, checkpointEvery: session.checkpointEvery.value, evalEpisodes: session.evalEpisodes, evalEvery: session.evalEvery.value, untilStep: target).run()
     }
 }
 

@@ -16,7 +16,7 @@ func trainForExperiment<Run: ConfigurableRun>(_ type: Run.Type, environment: Str
     let run = try cliErrors { try Run(configuration) }
     let directory = try cliErrors { try RunDirectory.create(at: path) }
     try cliErrors { try directory.writeConfiguration(of: run) }
-    let returns = try TrainingSession(training: run, directory: directory, checkpointEvery: 25, evalEpisodes: evalEpisodes).run()
+    let returns = try TrainingSession(training: run, directory: directory, checkpointEvery: 25_000, evalEpisodes: evalEpisodes).run()
     return (run, RunSummary(run, seed: seed, evaluationReturns: returns))
 }
 

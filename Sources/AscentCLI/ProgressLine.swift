@@ -26,7 +26,7 @@ struct ProgressLine {
         let elapsed = now.timeIntervalSince(start)
         let rate = elapsed > 0 ? Double(done - initial) / elapsed : 0
         let remaining = rate > 0 ? Double(total - done) / rate : 0
-        let percent = total > 0 ? 100 * Double(done) / Double(total) : 100
+        let percent = total > 0 ? Swift.min(100, 100 * Double(done) / Double(total)) : 100  // the last rollout may overshoot
         let line = String(format: "%@/%@ %@ (%3.0f%%)  %@ %@/s  %@  ETA %@",
                           "\(done)", "\(total)", unit, percent, Self.compact(rate), unit, detail, Self.duration(remaining))
         FileHandle.standardError.write(Data(((interactive ? "\r\u{1B}[K" : "") + line + (interactive ? "" : "\n")).utf8))

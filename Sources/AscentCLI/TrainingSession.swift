@@ -27,11 +27,10 @@ struct TrainingSession<Run: TrainingRun> {
         let target = untilStep ?? training.totalSteps
         var progress = ProgressLine(total: target, unit: "steps", initial: training.globalStep)
         var evaluations = EvaluationSchedule(every: evalEvery, after: training.globalStep, logged: directory.evaluations())
-        var updates = 0
+        var checkpoints = StepSchedule(every: checkpointEvery, after: training.globalStep)
         var recent: [Double] = []
         do {
             try training.train(untilStep: target) { metrics in
-                updates += 1
                 try directory.appendMetrics(columns: Run.Metrics.columns, values: metrics.values)
                 try directory.appendEpisodes(training.lastRowEpisodes, step: metrics.globalStep, wallSeconds: metrics.wallSeconds)
                 if metrics.episodeReturn.isFinite { recent = Array((recent + [metrics.episodeReturn]).suffix(10)) }
@@ -43,7 +42,8 @@ struct TrainingSession<Run: TrainingRun> {
                 }
                 if let last = evaluations.last { detail += String(format: " · eval %.1f", last.meanReturn) }
                 progress.update(done: metrics.globalStep, detail: detail, force: metrics.globalStep >= target)
-                if updates % checkpointEvery == 0 {
+                if checkpoints.isDue(at: metrics.globalStep) {
+                    checkpoints.advance(past: metrics.globalStep)
                     try directory.saveCheckpoint(of: training, keep: true)
                     try writeReport(training, directory: directory)  // a running or killed run has a current report
                 }
@@ -75,26 +75,40 @@ struct TrainingSession<Run: TrainingRun> {
     }
 }
 
-/// When to evaluate during training (every `--eval-every` environment steps, at the first
-/// metrics row past each multiple), and the best result so far, whose checkpoint is kept.
-struct EvaluationSchedule {
+/// Something done every `every` environment steps (0: never), at the first metrics row at or
+/// past each multiple: rows end where rollouts or log intervals do, not on round numbers.
+struct StepSchedule {
     private let every: Int
     private var next: Int
+
+    init(every: Int, after step: Int) {
+        self.every = every
+        next = every > 0 ? (step / every + 1) * every : .max
+    }
+
+    func isDue(at step: Int) -> Bool { step >= next }
+
+    mutating func advance(past step: Int) { next = (step / every + 1) * every }
+}
+
+/// When to evaluate during training (every `--eval-every` environment steps), and the best
+/// result so far, whose checkpoint is kept.
+struct EvaluationSchedule {
+    private var schedule: StepSchedule
     private var best: Double
     private(set) var last: Evaluation?
 
     /// `logged`: the evaluations already in the run directory (a resumed run keeps its best).
     init(every: Int, after step: Int, logged: [(step: Int, meanReturn: Double, standardError: Double)]) {
-        self.every = every
-        next = every > 0 ? (step / every + 1) * every : .max
+        schedule = StepSchedule(every: every, after: step)
         best = logged.map(\.meanReturn).max() ?? -.infinity
     }
 
-    func isDue(at step: Int) -> Bool { step >= next }
+    func isDue(at step: Int) -> Bool { schedule.isDue(at: step) }
 
     /// Logs `evaluation`; saves `checkpoint()` as the best when it beats every earlier one.
     mutating func record(_ evaluation: Evaluation, directory: RunDirectory, checkpoint: () -> SafeTensors) throws {
-        next = (evaluation.step / every + 1) * every
+        schedule.advance(past: evaluation.step)
         last = evaluation
         try directory.appendEvaluation(evaluation)
         if evaluation.meanReturn > best {

@@ -20,8 +20,8 @@ struct ArgumentValidationTests {
 
     @Test func sizesAndCountsMustBeValid() {
         let cases: [([String], String)] = [
-            (["resume", "runs/x", "--checkpoint-every", "0"], "--checkpoint-every must be 1 or more, got 0"),
-            (["train", "ppo", "--checkpoint-every", "0"], "--checkpoint-every must be 1 or more, got 0"),
+            (["resume", "runs/x", "--checkpoint-every", "0"], "--checkpoint-every must be 1 or more environment steps, got 0"),
+            (["train", "ppo", "--checkpoint-every", "0"], "--checkpoint-every must be 1 or more environment steps, got 0"),
             (["train", "sac", "--eval-episodes=-1"], "--eval-episodes must be 0...100000"),
             (["rlhf", "generate", "--count=-1"], "--count must be 1...10000, got -1"),
             (["rlhf", "generate", "--max-new-tokens=-1"], "--max-new-tokens must be 0 or more, got -1"),

@@ -90,11 +90,34 @@ extension AlgorithmConfiguration {
         return result
     }
 
+    /// Every key of `config.json` with its value here, written as `--set` takes it (`256,256`,
+    /// `none`, `g=9.81`), and whether it is a true/false switch: the command line's flags and
+    /// help are generated from this list, so they cannot disagree with `--set`.
+    public var hyperparameters: [(key: String, value: String, isSwitch: Bool)] {
+        let object = (try? jsonObject()) ?? [:]
+        let fields = Dictionary(Mirror(reflecting: self).children.compactMap { child in child.label.map { ($0, child.value) } },
+                                uniquingKeysWith: { first, _ in first })
+        func text(_ value: Any) -> String {
+            switch value {
+            case is NSNull: return "none"
+            case let list as [Any]: return list.map(text).joined(separator: ",")
+            case let pairs as [String: Any]: return pairs.keys.sorted().map { "\($0)=\(text(pairs[$0]!))" }.joined(separator: ",")
+            default: return "\(value)"
+            }
+        }
+        return object.keys.sorted().map { key in
+            // The field, not the JSON value: on Linux a decoded Bool is an NSNumber that prints 1.
+            if let flag = fields[key] as? Bool, type(of: fields[key]!) == Bool.self { return (key, "\(flag)", true) }
+            return (key, text(object[key]!), false)
+        }
+    }
+
     /// Text → a JSON value of the same kind as `current` (nil-valued options are numbers).
     private static func parse(_ text: String, like current: Any, isFlag: Bool, key: String) throws -> Any {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         func number(_ s: Substring) throws -> Double {
-            guard let value = Double(s.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+            // `1_000_000` as Swift and Python write it; `1e6` parses as it is.
+            guard let value = Double(s.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")), value.isFinite else {
                 throw RLError.invalidHyperparameter(name: key, value: text, expected: "must be a finite number")
             }
             return value
