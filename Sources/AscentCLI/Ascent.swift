@@ -7,7 +7,7 @@ struct Ascent: ParsableCommand {
         commandName: "ascent",
         abstract: "Policy-gradient reinforcement learning, from continuous control to RLHF.",
         version: AscentVersion.string,
-        subcommands: [Train.self, Eval.self, Resume.self, Report.self, Compare.self, Experiment.self, RLHF.self, Demo.self, Env.self, Inspect.self, Bench.self]
+        subcommands: [Train.self, Eval.self, Resume.self, Report.self, Export.self, Compare.self, Experiment.self, RLHF.self, Demo.self, Env.self, Inspect.self, Bench.self]
     )
 
     /// Parses the command line after `CommandLineSurface`'s rewriting.

@@ -71,15 +71,21 @@ public final class NormalizedVectorEnvironment: VectorEnvironment {
         return result
     }
 
+    /// The map ``normalize(_:)`` applies with the current statistics, z = clip((o − μ) · s, ±clip)
+    /// with s = 1 / √(σ² + ε); nil when observations are not normalised. Exported with a policy.
+    public var observationNormalization: (mean: [Double], scale: [Double], clip: Double)? {
+        guard normalizeObservations else { return nil }
+        let statistics = observationStatistics
+        return (statistics.mean, statistics.variance.map { 1 / ($0 + epsilon).squareRoot() }, clip)
+    }
+
     /// Normalises one observation, or several stored row after row, with the current
     /// statistics (no update).
     public func normalize(_ observations: [Float]) -> [Float] {
-        guard normalizeObservations else { return observations }
-        let size = observationStatistics.size
-        let scale = (0..<size).map { 1 / (observationStatistics.variance[$0] + epsilon).squareRoot() }
+        guard let (mean, scale, clip) = observationNormalization else { return observations }
         return observations.enumerated().map { i, value in
-            let j = i % size
-            return Float(Swift.min(Swift.max((Double(value) - observationStatistics.mean[j]) * scale[j], -clip), clip))
+            let j = i % mean.count
+            return Float(Swift.min(Swift.max((Double(value) - mean[j]) * scale[j], -clip), clip))
         }
     }
 

@@ -79,6 +79,7 @@ public final class A2C: PolicyGradientRun {
     }
 
     func policyInput(_ observation: [Float]) -> [Float] { collector.environment.normalize(observation) }
+    var observationNormalization: (mean: [Double], scale: [Double], clip: Double)? { collector.environment.observationNormalization }
 
     func saveExtra(into writer: inout CheckpointWriter) { collector.save(into: &writer) }
 

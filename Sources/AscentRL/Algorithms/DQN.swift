@@ -58,8 +58,13 @@ public final class DQN: OffPolicyLearner {
     }
 
     /// Greedy when `deterministic`, else ε-greedy with the final ε.
-    func evaluationAction(_ observation: [Float], deterministic: Bool, generator: inout RandomGenerator) throws -> [Float] {
+    public func policyAction(_ observation: [Float], deterministic: Bool, generator: inout RandomGenerator) throws -> [Float] {
         try act(observation, rows: 1, epsilon: deterministic ? 0 : configuration.finalExploration, generator: &generator)
+    }
+
+    /// The greedy action: argmax of Q.
+    public func exportedPolicy() throws -> ExportedPolicy {
+        ExportedPolicy(normalization: nil, layers: ExportedPolicy.layers(of: network.body), output: .argmax(logSoftmax: false))
     }
 
     func gradientStep(_ batch: ReplayBuffer.Batch, losses: inout LossAverages) throws {

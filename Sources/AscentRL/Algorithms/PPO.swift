@@ -216,14 +216,13 @@ public final class PPO {
 
     // MARK: Evaluation
 
-    /// Runs full episodes on fresh copies of the environment with the current policy and
-    /// frozen normalisation statistics; returns each episode's return. Episode `i` starts from
-    /// seed `seed + i` (default: 1,000,000 + 1,000 × the training seed).
-    public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64? = nil, recordFrames: Bool = false,
-                         physicalParameters: [String: Double] = [:]) throws -> (returns: [Double], lengths: [Double], frames: [RenderFrame]) {
-        try evaluatePolicy(episodes: episodes, seed: seed, recordFrames: recordFrames, physicalParameters: physicalParameters) {
-            let input = Tensor(shape: [1, $0.count], environment.normalize($0))
-            return try model.act(input, deterministic: deterministic, generator: &$1).environment
-        }
+    /// The policy's action for a raw observation, normalised with the frozen statistics.
+    public func policyAction(_ observation: [Float], deterministic: Bool, generator: inout RandomGenerator) throws -> [Float] {
+        let input = Tensor(shape: [1, observation.count], environment.normalize(observation))
+        return try model.act(input, deterministic: deterministic, generator: &generator).environment
+    }
+
+    public func exportedPolicy() throws -> ExportedPolicy {
+        model.exportedPolicy(normalization: environment.observationNormalization)
     }
 }

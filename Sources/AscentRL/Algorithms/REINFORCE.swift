@@ -136,6 +136,7 @@ public final class REINFORCE: PolicyGradientRun {
     }
 
     func policyInput(_ observation: [Float]) -> [Float] { observation }
+    var observationNormalization: (mean: [Double], scale: [Double], clip: Double)? { nil }
 
     /// Nothing beyond the shared state: updates always start fresh episodes, so a resumed
     /// REINFORCE run is bit-identical to an uninterrupted one.

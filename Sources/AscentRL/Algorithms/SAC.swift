@@ -71,8 +71,14 @@ public final class SAC: OffPolicyLearner {
         return (actions, loop.scaling.environmentActions(actions))
     }
 
-    func evaluationAction(_ observation: [Float], deterministic: Bool, generator: inout RandomGenerator) throws -> [Float] {
+    public func policyAction(_ observation: [Float], deterministic: Bool, generator: inout RandomGenerator) throws -> [Float] {
         loop.scaling.environmentActions(try actor.act(Tensor(shape: [1, observation.count], observation), deterministic: deterministic, generator: &generator))
+    }
+
+    /// tanh of the mean head, scaled onto the bounds.
+    public func exportedPolicy() throws -> ExportedPolicy {
+        ExportedPolicy(normalization: nil, layers: ExportedPolicy.layers(of: actor.body, last: .tanh, outputs: actor.actionSize),
+                       output: .scaled(low: loop.scaling.low, high: loop.scaling.high))
     }
 
     /// One gradient step. Independent work runs in pairs on the two cores: the policy samples

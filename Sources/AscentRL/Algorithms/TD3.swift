@@ -62,8 +62,14 @@ public final class TD3: OffPolicyLearner {
         return (actions, loop.scaling.environmentActions(actions))
     }
 
-    func evaluationAction(_ observation: [Float], deterministic: Bool, generator: inout RandomGenerator) throws -> [Float] {
+    public func policyAction(_ observation: [Float], deterministic: Bool, generator: inout RandomGenerator) throws -> [Float] {
         loop.scaling.environmentActions(try act(observation, rows: 1, noise: deterministic ? 0 : configuration.explorationNoise, generator: &generator))
+    }
+
+    /// μ(s) (tanh output), scaled onto the bounds.
+    public func exportedPolicy() throws -> ExportedPolicy {
+        ExportedPolicy(normalization: nil, layers: ExportedPolicy.layers(of: actor, last: .tanh),
+                       output: .scaled(low: loop.scaling.low, high: loop.scaling.high))
     }
 
     func gradientStep(_ batch: ReplayBuffer.Batch, losses: inout LossAverages) throws {

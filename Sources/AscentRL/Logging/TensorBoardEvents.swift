@@ -66,47 +66,6 @@ public enum TensorBoardEvents {
     }
 }
 
-private func littleEndianBytes<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
-    (0..<T.bitWidth / 8).map { UInt8(truncatingIfNeeded: value >> ($0 * 8)) }
-}
-
-/// The protobuf wire format's writing half, for the three messages above.
-private struct ProtobufWriter {
-    private(set) var bytes: [UInt8] = []
-
-    private mutating func rawVarint(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(value & 0x7F) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
-    }
-
-    private mutating func key(_ field: Int, _ wireType: UInt64) { rawVarint(UInt64(field) << 3 | wireType) }
-
-    mutating func varint(field: Int, _ value: UInt64) {
-        key(field, 0)
-        rawVarint(value)
-    }
-
-    mutating func double(field: Int, _ value: Double) {
-        key(field, 1)
-        bytes += littleEndianBytes(value.bitPattern)
-    }
-
-    mutating func float(field: Int, _ value: Float) {
-        key(field, 5)
-        bytes += littleEndianBytes(value.bitPattern)
-    }
-
-    mutating func bytes(field: Int, _ value: [UInt8]) {
-        key(field, 2)
-        rawVarint(UInt64(value.count))
-        bytes += value
-    }
-}
-
 /// Enough of the reading half to find an Event's step: walks the top-level fields.
 private enum ProtobufReader {
     /// Field 2 of a serialised Event (0 when absent, as protobuf defaults it); nil if malformed.

@@ -104,9 +104,6 @@ final class OffPolicyLoop {
 protocol OffPolicyLearner: ConfigurableRun where Metrics == OffPolicyMetrics, Configuration: OffPolicyConfiguration {
     var configuration: Configuration { get set }
     var loop: OffPolicyLoop { get }
-    /// The action for one raw observation at evaluation: the policy's mean or greedy action when
-    /// `deterministic`, else a sample drawn with `generator`.
-    func evaluationAction(_ observation: [Float], deterministic: Bool, generator: inout RandomGenerator) throws -> [Float]
     /// The networks, optimisers and algorithm-specific state, for checkpoints.
     func saveLearner(into writer: inout CheckpointWriter)
     func loadLearner(from reader: CheckpointReader) throws
@@ -186,13 +183,6 @@ extension OffPolicyLearner {
 
     public func extendTraining(to totalSteps: Int) throws {
         try configuration.extend(to: totalSteps, after: loop.globalStep)
-    }
-
-    public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64? = nil, recordFrames: Bool = false,
-                         physicalParameters: [String: Double] = [:]) throws -> (returns: [Double], lengths: [Double], frames: [RenderFrame]) {
-        try evaluatePolicy(episodes: episodes, seed: seed, recordFrames: recordFrames, physicalParameters: physicalParameters) {
-            try evaluationAction($0, deterministic: deterministic, generator: &$1)
-        }
     }
 
     private static var checkpointFormat: String { "ascent-\(algorithm)-checkpoint" }

@@ -2,6 +2,17 @@ import AscentEnvironments
 import AscentTensor
 
 extension ConfigurableRun {
+    /// Full episodes of ``TrainingRun/policyAction(_:deterministic:generator:)`` on fresh copies
+    /// of the environment (normalisation frozen), deterministic by default: every algorithm's
+    /// `evaluate`. Episode `i` starts from seed `seed + i` (default: 1,000,000 + 1,000 × the
+    /// training seed).
+    public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64? = nil, recordFrames: Bool = false,
+                         physicalParameters: [String: Double] = [:]) throws -> (returns: [Double], lengths: [Double], frames: [RenderFrame]) {
+        try evaluatePolicy(episodes: episodes, seed: seed, recordFrames: recordFrames, physicalParameters: physicalParameters) {
+            try policyAction($0, deterministic: deterministic, generator: &$1)
+        }
+    }
+
     /// Full episodes of a policy on fresh copies of this run's environment: what every
     /// algorithm's `evaluate` runs. `act` maps one raw observation to the environment's
     /// action, drawing any noise from the evaluation's own generator.

@@ -86,6 +86,8 @@ protocol PolicyGradientRun: ConfigurableRun where Metrics == PolicyGradientMetri
     var progress: PolicyGradientProgress { get set }
     /// An observation as the policy sees it (A2C normalises; REINFORCE does not).
     func policyInput(_ observation: [Float]) -> [Float]
+    /// The map `policyInput` applies, for exports (nil: none).
+    var observationNormalization: (mean: [Double], scale: [Double], clip: Double)? { get }
     /// Algorithm-specific checkpoint contents (A2C's normalisation statistics).
     func saveExtra(into writer: inout CheckpointWriter)
     func restoreExtra(from reader: CheckpointReader) throws
@@ -103,12 +105,11 @@ extension PolicyGradientRun {
         try configuration.extend(to: totalSteps, after: globalStep)
     }
 
-    public func evaluate(episodes: Int, deterministic: Bool = true, seed: UInt64? = nil, recordFrames: Bool = false,
-                         physicalParameters: [String: Double] = [:]) throws -> (returns: [Double], lengths: [Double], frames: [RenderFrame]) {
-        try evaluatePolicy(episodes: episodes, seed: seed, recordFrames: recordFrames, physicalParameters: physicalParameters) {
-            try model.act(Tensor(shape: [1, $0.count], policyInput($0)), deterministic: deterministic, generator: &$1).environment
-        }
+    public func policyAction(_ observation: [Float], deterministic: Bool, generator: inout RandomGenerator) throws -> [Float] {
+        try model.act(Tensor(shape: [1, observation.count], policyInput(observation)), deterministic: deterministic, generator: &generator).environment
     }
+
+    public func exportedPolicy() throws -> ExportedPolicy { model.exportedPolicy(normalization: observationNormalization) }
 
     private static var checkpointFormat: String { "ascent-\(algorithm)-checkpoint" }
 

@@ -32,6 +32,12 @@ public protocol TrainingRun: AnyObject {
     /// Trains until `untilStep` (default: the configured total); `callback` runs after every
     /// update and returns false to stop early.
     func train(untilStep: Int?, callback: (Metrics) throws -> Bool) throws
+    /// The action the environment receives for one raw observation: the mean or most likely
+    /// action when `deterministic`, else a sample with noise from `generator`. What evaluation,
+    /// the exported policy's samples and every acting caller use.
+    func policyAction(_ observation: [Float], deterministic: Bool, generator: inout RandomGenerator) throws -> [Float]
+    /// The deterministic policy as plain arithmetic, for ``ONNXModel`` and other exports.
+    func exportedPolicy() throws -> ExportedPolicy
     /// Full episodes on fresh environments (with `physicalParameters` overriding their physics):
     /// their returns and lengths, and the frames of the first if `recordFrames`.
     func evaluate(episodes: Int, deterministic: Bool, seed: UInt64?, recordFrames: Bool,
