@@ -45,7 +45,7 @@ struct TrainingSession<Run: TrainingRun> {
                 if checkpoints.isDue(at: metrics.globalStep) {
                     checkpoints.advance(past: metrics.globalStep)
                     try directory.saveCheckpoint(of: training, keep: true)
-                    try writeReport(training, directory: directory)  // a running or killed run has a current report
+                    try writeReport(training, directory: directory, live: true)  // a running or killed run has a current report
                 }
                 return !interrupted.isSet
             }
@@ -135,10 +135,13 @@ func finish<Run: TrainingRun>(_ run: Run, directory: RunDirectory, evalEpisodes:
 
 /// Writes `report.html` for `run` as it is now (atomically): at every checkpoint without an
 /// evaluation, at the end with it, and from `ascent report`.
+/// A `live` report (written during training) reloads itself in the browser every 30 s.
 func writeReport<Run: TrainingRun>(_ run: Run, directory: RunDirectory,
-                                   evaluation: (returns: [Double], lengths: [Double], frames: [AscentEnvironments.RenderFrame]) = ([], [], [])) throws {
+                                   evaluation: (returns: [Double], lengths: [Double], frames: [AscentEnvironments.RenderFrame]) = ([], [], []),
+                                   live: Bool = false) throws {
     var report = TrainingReport(run: run, evaluationReturns: evaluation.returns, episode: evaluation.frames)
     report.evaluations = directory.evaluations()
+    report.refreshSeconds = live ? 30 : nil
     try cliErrors { try AtomicFile.write(Data(report.html().utf8), to: directory.reportURL) }
 }
 
