@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "AscentReport", targets: ["AscentReport"]),
         .library(name: "AscentRLHF", targets: ["AscentRLHF"]),
         .executable(name: "ascent", targets: ["AscentCLI"]),
+        .executable(name: "ascent-fuzz", targets: ["AscentFuzz"]),
     ],
     traits: [
         .trait(name: "OpenBLAS", description: "Use the system OpenBLAS (libopenblas-dev) for matrix multiplication instead of Ascent's own kernels."),
@@ -64,6 +65,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Seeded mutation fuzzing of every file format and decoder (CI runs it for a bounded time).
+        .executableTarget(name: "AscentFuzz", dependencies: ["AscentTensor", "AscentEnvironments", "AscentRL", "AscentRLHF"]),
         .testTarget(name: "AscentTensorTests", dependencies: ["AscentTensor", "AscentRandom"]),
         .testTarget(name: "AscentRLTests", dependencies: ["AscentRL"]),
         .testTarget(name: "AscentCLITests", dependencies: ["AscentCLI"]),
