@@ -28,6 +28,8 @@ struct TrainingSession<Run: TrainingRun> {
         var progress = ProgressLine(total: target, unit: "steps", initial: training.globalStep)
         var evaluations = EvaluationSchedule(every: evalEvery, after: training.globalStep, logged: directory.evaluations())
         var checkpoints = StepSchedule(every: checkpointEvery, after: training.globalStep)
+        // The policy drawn at 10 % and 50 % of training (the final one comes with the evaluation).
+        var snapshotSteps = [target / 10, target / 2].filter { $0 > training.globalStep }
         var recent: [Double] = []
         do {
             try training.train(untilStep: target) { metrics in
@@ -41,6 +43,11 @@ struct TrainingSession<Run: TrainingRun> {
                     try evaluations.record(evaluation, directory: directory) { training.snapshot() }
                 }
                 if let last = evaluations.last { detail += String(format: " · eval %.1f", last.meanReturn) }
+                if let next = snapshotSteps.first, metrics.globalStep >= next {
+                    snapshotSteps.removeAll { $0 <= metrics.globalStep }
+                    let episode = try training.evaluate(episodes: 1, deterministic: true, seed: nil, recordFrames: true, physicalParameters: [:])
+                    try directory.saveSnapshot(episode.frames, step: metrics.globalStep)
+                }
                 progress.update(done: metrics.globalStep, detail: detail, force: metrics.globalStep >= target)
                 if checkpoints.isDue(at: metrics.globalStep) {
                     checkpoints.advance(past: metrics.globalStep)
@@ -141,6 +148,7 @@ func writeReport<Run: TrainingRun>(_ run: Run, directory: RunDirectory,
                                    live: Bool = false) throws {
     var report = TrainingReport(run: run, evaluationReturns: evaluation.returns, episode: evaluation.frames)
     report.evaluations = directory.evaluations()
+    report.snapshots = directory.snapshots()
     report.refreshSeconds = live ? 30 : nil
     try cliErrors { try AtomicFile.write(Data(report.html().utf8), to: directory.reportURL) }
 }

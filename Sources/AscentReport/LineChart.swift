@@ -91,7 +91,12 @@ public struct LineChart {
 
     /// About five round tick values covering [low, high].
     static func ticks(_ low: Double, _ high: Double) -> [Double] {
-        guard high > low else { return [low - 1, low, low + 1] }
+        // A constant series gets an axis of ±10 % around its value (±1 around 0), not ±1:
+        // a clip range of 0.2 on −0.8...1.2 would hide that it is 0.2.
+        guard high > low else {
+            let pad = low == 0 ? 1 : Swift.abs(low) * 0.1
+            return ticks(low - pad, low + pad)
+        }
         let raw = (high - low) / 5
         let magnitude = pow(10, floor(log10(raw)))
         let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude

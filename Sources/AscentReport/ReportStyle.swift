@@ -22,8 +22,8 @@ enum ReportStyle {
     /// spheres and ellipsoids as discs, boxes as the convex hull of their corners; side, top or
     /// oblique view, scaled once to the first frame and following the robot's centre.
     static let mujocoScript = """
-    (function(){const c=document.getElementById('scene');if(!c||!FRAMES.length)return;const g=c.getContext('2d');
-    let i=0,playing=true;const btn=document.getElementById('play'),lab=document.getElementById('step');
+    (function(){const c=document.getElementById(ID+'scene');if(!c||!FRAMES.length)return;const g=c.getContext('2d');
+    let i=0,playing=true;const btn=document.getElementById(ID+'play'),lab=document.getElementById(ID+'step');
     btn.onclick=()=>{playing=!playing;btn.textContent=playing?'pause':'play';};
     const W=c.width,H=c.height,COL=['#2563eb','#dc2626','#16a34a','#d97706','#9333ea','#0891b2','#db2777','#65a30d'];
     const v=(f,k,a,j)=>f['geom.'+k+'.'+a+'.'+j]||0;
@@ -54,8 +54,8 @@ enum ReportStyle {
     """
 
     static let animationScript = """
-    (function(){const c=document.getElementById('scene');if(!c||!FRAMES.length)return;const g=c.getContext('2d');
-    let i=0,playing=true;const btn=document.getElementById('play'),lab=document.getElementById('step');
+    (function(){const c=document.getElementById(ID+'scene');if(!c||!FRAMES.length)return;const g=c.getContext('2d');
+    let i=0,playing=true;const btn=document.getElementById(ID+'play'),lab=document.getElementById(ID+'step');
     btn.onclick=()=>{playing=!playing;btn.textContent=playing?'pause':'play';};
     function line(x1,y1,x2,y2,w,col){g.strokeStyle=col;g.lineWidth=w;g.lineCap='round';g.beginPath();g.moveTo(x1,y1);g.lineTo(x2,y2);g.stroke();}
     function dot(x,y,r,col){g.fillStyle=col;g.beginPath();g.arc(x,y,r,0,2*Math.PI);g.fill();}

@@ -40,5 +40,11 @@ struct EvaluationDuringTrainingTests {
         #expect(kept.globalStep == best.step)
         let again = try kept.evaluate(episodes: 2, deterministic: true, seed: nil, recordFrames: false, physicalParameters: [:])
         #expect(again.returns.reduce(0, +) / 2 == best.meanReturn)
+
+        // The policy drawn at the first rows past 10 % and 50 % of training, in the report.
+        let snapshots = evaluated.snapshots()
+        #expect(snapshots.map(\.step) == [256, 1024] && snapshots.allSatisfy { $0.frames.count > 8 && $0.frames[0].kind == "cartpole" })
+        let report = try String(contentsOf: evaluated.reportURL, encoding: .utf8)
+        #expect(report.contains("The policy during training") && report.contains("id=\"s1-scene\"") && report.contains("step 1024 (50 %)"))
     }
 }

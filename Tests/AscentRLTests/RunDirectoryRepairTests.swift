@@ -1,3 +1,4 @@
+import AscentEnvironments
 import Foundation
 import Testing
 @testable import AscentRL
@@ -23,6 +24,7 @@ struct RunDirectoryRepairTests {
             try handle.write(contentsOf: Data(half.utf8))
             try handle.close()
         }
+        for step in [100, 300] { try run.saveSnapshot([RenderFrame(kind: "pendulum", values: ["theta": 0.5])], step: step) }
         let stale = run.checkpointsURL.appendingPathComponent(".latest.safetensors.tmp-123-456")
         #expect(FileManager.default.createFile(atPath: stale.path, contents: Data([1, 2, 3])))
 
@@ -37,6 +39,7 @@ struct RunDirectoryRepairTests {
         let records = TensorBoardEvents.records(in: events)
         #expect(records.map(\.step) == [0, 100, 200] && records.last?.bytes.upperBound == events.count)
         #expect(!FileManager.default.fileExists(atPath: stale.path))
+        #expect(run.snapshots().map(\.step) == [100] && run.snapshots()[0].frames == [RenderFrame(kind: "pendulum", values: ["theta": 0.5])])
 
         // A consistent directory is left as it is; the next row follows on its own line.
         try run.prepareForResume(atStep: 200)

@@ -9,7 +9,12 @@ struct ReportTests {
     @Test func chartTicksAreRoundAndCoverTheData() {
         #expect(LineChart.ticks(0, 100) == [0, 20, 40, 60, 80, 100])
         #expect(LineChart.ticks(-1234, -150).first! <= -1234 && LineChart.ticks(-1234, -150).last! >= -150)
-        #expect(LineChart.ticks(5, 5) == [4, 5, 6])  // a flat series still gets an axis
+        // A flat series gets an axis of about ±10 % around its value (±1 around 0).
+        for value in [5.0, 0.2, 200, -1163] {
+            let t = LineChart.ticks(value, value)
+            #expect(t.count >= 3 && t.first! < value && t.last! > value && t.last! - t.first! <= 0.3 * Swift.abs(value), "\(value): \(t)")
+        }
+        #expect(LineChart.ticks(0, 0).first! <= -1 && LineChart.ticks(0, 0).last! >= 1)
         #expect(LineChart.label(250_000) == "250k" && LineChart.label(0.0005) == "5e-04")
     }
 

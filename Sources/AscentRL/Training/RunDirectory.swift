@@ -10,6 +10,7 @@ import Foundation
 ///     episodes.csv                one row per finished training episode (SB3's monitor file)
 ///     evaluations.csv             one row per evaluation during training (`--eval-every`)
 ///     events.out.tfevents.*       the metrics rows and evaluations for TensorBoard
+///     snapshots/step-<N>.json     the policy's episode at 10 % and 50 % of training, for the report
 ///     checkpoints/latest.safetensors, checkpoints/step-<N>.safetensors, checkpoints/best.safetensors
 ///     report.html                 written by the reporting layer
 ///

@@ -1,3 +1,5 @@
+import AscentEnvironments
+import AscentTensor
 import Foundation
 
 /// The run directory's logs, all appended as training goes: `metrics.csv`/`metrics.jsonl`
@@ -60,6 +62,29 @@ extension RunDirectory {
             guard fields.count >= 3, let step = fields[0], let mean = fields[1] else { return nil }
             return (Int(step), mean, fields[2] ?? .nan)
         }
+    }
+
+    /// Folder of the policy's episodes during training (`snapshots/step-<N>.json`).
+    public var snapshotsURL: URL { url.appendingPathComponent("snapshots") }
+
+    /// Saves one episode's frames at `step`, atomically.
+    public func saveSnapshot(_ frames: [RenderFrame], step: Int) throws {
+        let object: [String: Any] = ["global_step": step, "kind": frames.first?.kind ?? "",
+                                     "frames": frames.map { $0.values.mapValues { $0.isFinite ? $0 : 0 } }]
+        try AtomicFile.write(try JSONSerialization.data(withJSONObject: object), to: snapshotsURL.appendingPathComponent("step-\(step).json"))
+    }
+
+    /// The saved snapshots by step (unreadable files are skipped: they only illustrate).
+    public func snapshots() -> [(step: Int, frames: [RenderFrame])] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: snapshotsURL.path)) ?? []
+        return names.compactMap { name -> (step: Int, frames: [RenderFrame])? in
+            guard name.hasPrefix("step-"), name.hasSuffix(".json"),
+                  let data = FileManager.default.contents(atPath: snapshotsURL.appendingPathComponent(name).path),
+                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let step = (object["global_step"] as? NSNumber)?.intValue, let kind = object["kind"] as? String,
+                  let frames = object["frames"] as? [[String: Double]] else { return nil }
+            return (step, frames.map { RenderFrame(kind: kind, values: $0) })
+        }.sorted { $0.step < $1.step }
     }
 
     private func appendCSV(at file: URL, header: [String], row: [Double]) throws {

@@ -9,6 +9,7 @@ extension RunDirectory {
     ///   checkpoints) are cut, so the resumed run does not log them twice;
     /// - a half-written last line or record (the disk filled, or the process died mid-append)
     ///   is cut, so the next row does not join it;
+    /// - policy snapshots from after the checkpoint are removed (the resumed run records its own);
     /// - temporary files of interrupted atomic saves (`.<name>.tmp-<pid>-<n>`) are removed.
     ///
     /// `checkpoints/best.safetensors` stays: it holds a policy that was evaluated, even if that
@@ -28,6 +29,9 @@ extension RunDirectory {
             return (object["global_step"] as? NSNumber)?.intValue
         }
         try truncateTensorBoard(afterStep: step)
+        for snapshot in snapshots() where snapshot.step > step {
+            try? FileManager.default.removeItem(at: snapshotsURL.appendingPathComponent("step-\(snapshot.step).json"))
+        }
         for folder in [url, checkpointsURL] {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
             for name in names where name.hasPrefix(".") && name.contains(".tmp-") {
