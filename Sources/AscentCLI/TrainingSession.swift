@@ -32,7 +32,7 @@ struct TrainingSession<Run: TrainingRun> {
         var snapshotSteps = [target / 10, target / 2].filter { $0 > training.globalStep }
         var recent: [Double] = []
         do {
-            try training.train(untilStep: target) { metrics in
+            try training.train(untilStep: target, stopRequested: { interrupted.isSet }) { metrics in
                 try directory.appendMetrics(columns: Run.Metrics.columns, values: metrics.values)
                 try directory.appendEpisodes(training.lastRowEpisodes, step: metrics.globalStep, wallSeconds: metrics.wallSeconds)
                 if metrics.episodeReturn.isFinite { recent = Array((recent + [metrics.episodeReturn]).suffix(10)) }

@@ -101,7 +101,9 @@ public struct TrainingReport {
 
     private func summary() -> String {
         guard !rows.isEmpty else { return "<p>No updates were run.</p>" }
-        var items = ["<b>\(Int(column("global_step").last!))</b> environment steps", "<b>\(rows.count)</b> updates",
+        // On-policy rows are updates; off-policy rows are log intervals of many gradient steps.
+        let rowName = columns.contains("update") ? "updates" : "metrics rows (one per log interval)"
+        var items = ["<b>\(Int(column("global_step").last!))</b> environment steps", "<b>\(rows.count)</b> \(rowName)",
                      String(format: "<b>%.1f s</b> training time", column("wall_seconds").last!)]
         let finite = column("episode_return").filter(\.isFinite)
         if let best = finite.max() { items.append(String(format: "best training return <b>%.1f</b>", best)) }

@@ -152,6 +152,15 @@ struct OffPolicyTests {
         #expect(throws: RLError.self) { try SAC.restore(from: file) }
     }
 
+    /// A stop request (Ctrl-C) closes the current row at the next environment step, a
+    /// shorter row, instead of running to the end of the log interval.
+    @Test func stopRequestsCloseTheRowAtTheNextStep() throws {
+        let sac = try SAC(smallSAC(steps: 400))
+        let interval = sac.configuration.logInterval
+        try sac.train(untilStep: nil, stopRequested: { sac.globalStep >= interval + 7 }) { $0.globalStep < interval + 7 }
+        #expect(sac.globalStep == interval + 7 && sac.history.map(\.globalStep) == [interval, interval + 7])
+    }
+
     /// Weights that turn NaN mid-run (divergence) stop SAC and TD3 with the quantity and the
     /// environment step, as PPO and DQN report it.
     @Test func divergedWeightsAreReportedWithTheStep() throws {

@@ -130,6 +130,11 @@ extension OffPolicyLearner {
     /// Trains until `configuration.totalSteps` (or `untilStep`); `callback` receives a metrics
     /// row every `logInterval` steps and returns false to stop.
     public func train(untilStep: Int? = nil, callback: (OffPolicyMetrics) throws -> Bool = { _ in true }) throws {
+        try train(untilStep: untilStep, stopRequested: { false }, callback: callback)
+    }
+
+    /// ``train(untilStep:callback:)``, closing the row early (a shorter one) once `stopRequested`.
+    public func train(untilStep: Int?, stopRequested: () -> Bool, callback: (OffPolicyMetrics) throws -> Bool) throws {
         let c = configuration
         let target = untilStep ?? c.totalSteps
         var losses = LossAverages(), episodes = FinishedEpisodes()
@@ -152,7 +157,7 @@ extension OffPolicyLearner {
             }
             afterEnvironmentStep()
             loop.trainingSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            if loop.globalStep - rowStart.step >= c.logInterval || loop.globalStep >= target {
+            if loop.globalStep - rowStart.step >= c.logInterval || loop.globalStep >= target || stopRequested() {
                 var metrics = OffPolicyMetrics()
                 metrics.globalStep = loop.globalStep
                 metrics.wallSeconds = loop.trainingSeconds

@@ -32,6 +32,11 @@ public protocol TrainingRun: AnyObject {
     /// Trains until `untilStep` (default: the configured total); `callback` runs after every
     /// update and returns false to stop early.
     func train(untilStep: Int?, callback: (Metrics) throws -> Bool) throws
+    /// The same, also closing the current metrics row (and calling `callback`) as soon as
+    /// `stopRequested` returns true: off-policy runs check it at every environment step, so a
+    /// Ctrl-C stops at the next gradient step rather than at the end of a long row. Runs
+    /// whose rows are single updates ignore it.
+    func train(untilStep: Int?, stopRequested: () -> Bool, callback: (Metrics) throws -> Bool) throws
     /// The action the environment receives for one raw observation: the mean or most likely
     /// action when `deterministic`, else a sample with noise from `generator`. What evaluation,
     /// the exported policy's samples and every acting caller use.
@@ -104,6 +109,10 @@ extension PPO: ConfigurableRun {
 
 extension TrainingRun {
     public func snapshot() -> SafeTensors { checkpoint() }
+
+    public func train(untilStep: Int?, stopRequested: () -> Bool, callback: (Metrics) throws -> Bool) throws {
+        try train(untilStep: untilStep, callback: callback)
+    }
 }
 
 /// Conveniences every algorithm gets, so library users need not spell out the protocol's full
