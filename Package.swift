@@ -24,6 +24,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // Hot loops in C, compiled per function for AVX-512, AVX2+FMA and a portable
@@ -63,6 +64,7 @@ let package = Package(
                 "AscentReport",
                 "AscentRLHF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),  // --config files (RL Zoo's YAML)
             ]
         ),
         // Seeded mutation fuzzing of every file format and decoder (CI runs it for a bounded time).

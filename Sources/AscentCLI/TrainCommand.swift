@@ -20,6 +20,8 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Run directory to create (default runs/<algorithm>-<env>-seed<seed>).") var out: String?
     @Option(help: "Environment steps to train for (1000000, 1_000_000 or 1e6).") var totalSteps: StepCount?
+    @Option(help: "Hyperparameters from a YAML or JSON file: flat, or RL Zoo's one section per environment id; Ascent's keys or Stable-Baselines3's names. Flags override it.")
+    var config: String?
     @Option(name: .customLong("set"), help: ArgumentHelp("Set a hyperparameter by its config.json key, e.g. --set learningRate=1e-3 --set hiddenSizes=64,64 (repeatable).", valueName: "key=value"))
     var overrides: [String] = []
     @OptionGroup var session: SessionOptions
@@ -31,11 +33,17 @@ struct RunOptions: ParsableArguments {
     }
 
     /// The configuration: preset (or defaults), then environment, seed, length and `--set` overrides; validated.
-    func configuration<C: AlgorithmConfiguration>(_ type: C.Type) throws -> C {
+    func configuration<C: AlgorithmConfiguration>(_ type: C.Type, algorithm: String) throws -> C {
         let env = environment(C.self)
         var c = try cliErrors { try preset.map { try C.preset($0) } ?? C.defaults(for: env) }
         c.environment = env
         c.seed = seed
+        if let config {
+            let keys = Set(c.hyperparameters.map(\.key))
+            c = try cliErrors { try c.overriding(try HyperparameterFile.pairs(from: config, environment: env, algorithm: algorithm, keys: keys)) }
+            c.environment = env
+            c.seed = seed
+        }
         if let totalSteps { c.totalSteps = totalSteps.value }
         let pairs = overrides.map { item -> (key: String, value: String) in
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
@@ -49,7 +57,7 @@ struct RunOptions: ParsableArguments {
 
     /// Builds the run, creates its directory and trains with progress, checkpoints, evaluation and report.
     func train<Run: ConfigurableRun>(_ type: Run.Type) throws {
-        let training = try cliErrors { try Run(try configuration(Run.Configuration.self)) }
+        let training = try cliErrors { try Run(try configuration(Run.Configuration.self, algorithm: Run.algorithm)) }
         let directory = try cliErrors { try RunDirectory.create(at: out ?? "runs/\(Run.algorithm)-\(environment(Run.Configuration.self))-seed\(seed)") }
         try cliErrors { try directory.writeConfiguration(of: training) }
         try TrainingSession(training: training, directory: directory, checkpointEvery: session.checkpointEvery.value, evalEpisodes: session.evalEpisodes, evalEvery: session.evalEvery.value).run()
