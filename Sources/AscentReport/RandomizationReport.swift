@@ -45,7 +45,8 @@ public struct RandomizationReport {
             let band = LearningCurveBand(level.runs, axis: \.steps)
             return LineChart.Series(name: label(level), x: band.x, y: band.median, color: ComparisonReport.palette[i % ComparisonReport.palette.count], band: (band.low, band.high))
         }
-        body += LineChart(title: "training return vs environment steps (median, range across seeds)", xLabel: "environment steps", series: series, width: 620, height: 300).svg()
+        body += LineChart(title: "training return vs environment steps (median, range across seeds)", xLabel: "environment steps",
+                          yLabel: "episode return (randomised physics)", series: series, width: 620, height: 300).svg()
         body += "</div>"
 
         body += "<h2>2. Nominal performance and 3. robustness</h2>" + summaryTable(nominalIndex: nominalIndex)
@@ -54,11 +55,16 @@ public struct RandomizationReport {
         body += "<div class=\"row\">"
         for level in levels {
             let ticks = level.grid.factors.map { String(format: "%g×", $0) }
+            // The cells whose factors lie within the training range 1 ± w (both parameters are randomised).
+            let inside = level.grid.factors.indices.filter { abs(level.grid.factors[$0] - 1) <= level.width + 1e-9 }
+            let framed = level.width > 0 ? inside.first.flatMap { low in inside.last.map { (low...$0, low...$0) } } : nil
             body += Heatmap(title: "trained with \(label(level))", rowLabel: p, columnLabel: q, rowTicks: ticks, columnTicks: ticks,
-                            values: level.grid.returns, range: range, highlight: nominalIndex.map { ($0, $0) }).svg()
+                            values: level.grid.returns, range: range, highlight: nominalIndex.map { ($0, $0) }, framed: framed,
+                            valueLabel: "mean return").svg()
         }
         body += "</div><p class=\"muted\">Cells are mean returns of \(first.episodes) deterministic episodes per seed, averaged over seeds; the outlined cell is nominal physics "
-        body += "(it differs from the table's final evaluation, which uses other episodes, by sampling noise). Training ranges cover factors within 1 ± w.</p>"
+        body += "(it differs from the table's final evaluation, which uses other episodes, by sampling noise); the dashed orange frame is the training range 1 ± w. "
+        body += "The grid mean in the table is the mean of these cells.</p>"
 
         if let nominalIndex {
             body += "<h3>Return as one parameter moves from nominal (the other at nominal)</h3><div class=\"row\">"

@@ -69,9 +69,9 @@ public struct TrainingReport {
                                     color: "#dc2626", band: (evaluations.map { $0.meanReturn - $0.standardError },
                                                              evaluations.map { $0.meanReturn + $0.standardError })))
         }
-        body += LineChart(title: "episode return vs environment steps", xLabel: "environment steps",
+        body += LineChart(title: "episode return vs environment steps", xLabel: "environment steps", yLabel: "episode return",
                           series: stepSeries, width: 520, height: 260).svg()
-        body += LineChart(title: "episode return vs wall time", xLabel: "seconds",
+        body += LineChart(title: "episode return vs wall time", xLabel: "training seconds", yLabel: "episode return",
                           series: [.init(name: "return", x: returnSeconds, y: returns, color: "#16a34a")], width: 520, height: 260).svg()
         body += "</div><h2>Debugging signals</h2><div class=\"row\">"
         for name in columns where !TrainingReport.notPanels.contains(name) {

@@ -15,7 +15,12 @@ struct ReportTests {
             #expect(t.count >= 3 && t.first! < value && t.last! > value && t.last! - t.first! <= 0.3 * Swift.abs(value), "\(value): \(t)")
         }
         #expect(LineChart.ticks(0, 0).first! <= -1 && LineChart.ticks(0, 0).last! >= 1)
-        #expect(LineChart.label(250_000) == "250k" && LineChart.label(0.0005) == "5e-04")
+        // One format per axis: the same suffix and decimals for every tick.
+        #expect([0, 125_000, 250_000].map(LineChart.format(for: [0, 125_000, 250_000])) == ["0", "125k", "250k"])
+        #expect([0, 0.5, 1, 1.5].map(LineChart.format(for: [0, 0.5, 1, 1.5])) == ["0.0", "0.5", "1.0", "1.5"])
+        #expect([0, 2500, 5000, 7500, 10000].map(LineChart.format(for: [0, 2500, 5000, 7500, 10000])) == ["0.0", "2.5k", "5.0k", "7.5k", "10.0k"])
+        #expect(LineChart.format(for: [0.0005, 0.001])(0.0005) == "5e-04")
+        #expect(LineChart.logTicks(3, 2000) == [5, 10, 20, 50, 100, 200, 500, 1000, 2000])
     }
 
     @Test func chartsSkipMissingValuesAndEscapeText() {
