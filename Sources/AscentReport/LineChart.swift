@@ -157,7 +157,7 @@ public struct LineChart {
         return { value in String(format: "%.\(places)f", value / scale) + (value == 0 ? "" : suffix) }
     }
 
-    /// About five round tick values covering [low, high].
+    /// About six round tick values covering [low, high].
     static func ticks(_ low: Double, _ high: Double) -> [Double] {
         // A constant series gets an axis of ±10 % around its value (±1 around 0), not ±1:
         // a clip range of 0.2 on −0.8...1.2 would hide that it is 0.2.
@@ -165,9 +165,11 @@ public struct LineChart {
             let pad = low == 0 ? 1 : Swift.abs(low) * 0.1
             return ticks(low - pad, low + pad)
         }
-        let raw = (high - low) / 5
+        // The round step (1, 2, 2.5 or 5 × 10ⁿ) nearest to a sixth of the range, so an axis that
+        // ends at the data still shows four to seven ticks.
+        let raw = (high - low) / 6
         let magnitude = pow(10, floor(log10(raw)))
-        let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.min { Swift.abs(log($0 / raw)) < Swift.abs(log($1 / raw)) }!
         let first = floor(low / step) * step
         return stride(from: first, through: high + step * 0.999, by: step).map { ($0 / step).rounded() * step }
     }
