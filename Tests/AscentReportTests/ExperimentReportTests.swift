@@ -13,9 +13,12 @@ struct ExperimentReportTests {
 
     @Test func thresholdIsReachedByTheSmoothedReturn() {
         let run = Self.summary("ppo", seed: 1, returns: [0, 0, 0, 0, 100, 100, 100, 100, 100], evaluation: 90)
-        // One good row lifts the 5-row mean to 20; it reaches 60 at the third good row (row 7 → step 700).
+        // One good row lifts the 5-row (500-step) mean to 20; it reaches 60 at the third good row (row 7 → step 700).
+        #expect(run.rowSpacing == 100)
         #expect(run.firstReaching(60)?.steps == 700 && run.firstReaching(60)?.seconds == 7)
         #expect(run.firstReaching(101) == nil)
+        // Over 200 steps (two rows) the mean reaches 60 at the second good row; over one row, at the first.
+        #expect(run.firstReaching(60, window: 200)?.steps == 600 && run.firstReaching(60, window: 100)?.steps == 500)
     }
 
     @Test func curveBandsTakeMedianAndRangeAcrossSeeds() {
@@ -31,7 +34,8 @@ struct ExperimentReportTests {
                     Self.summary("ppo", seed: 2, returns: [-1000, -900, -800], evaluation: -700),
                     Self.summary("sac", seed: 1, returns: [-1000, -150, -150, -150, -150, -150], evaluation: -140)]
         let html = ComparisonReport(environment: "Pendulum-v1", runs: runs, threshold: -200).html()
-        for text in ["return vs environment steps", "return vs wall time", "<td>ppo</td>", "<td>sac</td>", "seeds reaching -200", "1 / 2"] {
+        for text in ["return vs environment steps", "return vs wall time", "<td>ppo</td>", "<td>sac</td>", "seeds reaching -200", "1 / 2",
+                     "ppo seed 2", "averaged over the last 100 environment steps", "(log scale)"] {
             #expect(html.contains(text), "missing \(text)")
         }
         #expect(html.contains("<polygon"))  // the seed range is shaded

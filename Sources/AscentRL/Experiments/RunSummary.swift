@@ -26,18 +26,26 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public var evaluationMean: Double { evaluationReturns.isEmpty ? .nan : evaluationReturns.reduce(0, +) / Double(evaluationReturns.count) }
     public var totalSeconds: Double { seconds.last ?? 0 }
 
-    /// The training return smoothed over the last `window` rows, so one lucky episode does not
-    /// count as reaching a threshold.
-    public func smoothedReturns(window: Int = 5) -> [Double] {
+    /// Environment steps between this run's rows (the median gap; 1 for fewer than two rows).
+    public var rowSpacing: Double {
+        let gaps = zip(steps.dropFirst(), steps).map { $0 - $1 }.sorted()
+        return gaps.isEmpty ? 1 : medianOfSorted(gaps)
+    }
+
+    /// The training return averaged over the rows of the last `window` environment steps (at
+    /// least the current row), so one lucky episode does not count as reaching a threshold.
+    /// Comparisons pass the same window to every algorithm, whatever their row spacing.
+    public func smoothedReturns(overSteps window: Double) -> [Double] {
         returns.indices.map { i in
-            let slice = returns[Swift.max(0, i - window + 1)...i]
-            return slice.reduce(0, +) / Double(slice.count)
+            let rows = returns.indices.filter { $0 <= i && steps[$0] > steps[i] - window }
+            return rows.map { returns[$0] }.reduce(0, +) / Double(Swift.max(rows.count, 1))
         }
     }
 
-    /// The first (steps, seconds) at which the smoothed training return reaches `threshold`, or nil.
-    public func firstReaching(_ threshold: Double) -> (steps: Double, seconds: Double)? {
-        smoothedReturns().firstIndex { $0 >= threshold }.map { (steps[$0], seconds[$0]) }
+    /// The first (steps, seconds) at which the training return smoothed over `window` steps
+    /// (default: five of this run's rows) reaches `threshold`, or nil.
+    public func firstReaching(_ threshold: Double, window: Double? = nil) -> (steps: Double, seconds: Double)? {
+        smoothedReturns(overSteps: window ?? 5 * rowSpacing).firstIndex { $0 >= threshold }.map { (steps[$0], seconds[$0]) }
     }
 }
 
@@ -45,9 +53,10 @@ public struct RunSummary: Codable, Sendable, Equatable {
 public struct LearningCurveBand: Sendable {
     public let x: [Double], median: [Double], low: [Double], high: [Double]
 
-    /// Samples each run's smoothed return at `points` values of `axis` (steps or seconds), holding
-    /// the latest value (NaN before a run's first finished episode or after its end).
-    public init(_ runs: [RunSummary], axis: KeyPath<RunSummary, [Double]>, points: Int = 60) {
+    /// Samples each run's return, smoothed over `window` environment steps (default: five of
+    /// each run's rows), at `points` values of `axis` (steps or seconds), holding the latest
+    /// value (NaN before a run's first finished episode or after its end).
+    public init(_ runs: [RunSummary], axis: KeyPath<RunSummary, [Double]>, points: Int = 60, window: Double? = nil) {
         let end = runs.compactMap { $0[keyPath: axis].last }.max() ?? 0
         x = (1...points).map { end * Double($0) / Double(points) }
         var median: [Double] = [], low: [Double] = [], high: [Double] = []
@@ -55,7 +64,7 @@ public struct LearningCurveBand: Sendable {
             let samples = runs.compactMap { run -> Double? in
                 let positions = run[keyPath: axis]
                 guard let last = positions.lastIndex(where: { $0 <= value }), value <= (positions.last ?? 0) * 1.0001 else { return nil }
-                return run.smoothedReturns()[last]
+                return run.smoothedReturns(overSteps: window ?? 5 * run.rowSpacing)[last]
             }.sorted()
             guard !samples.isEmpty else { median.append(.nan); low.append(.nan); high.append(.nan); continue }
             median.append(medianOfSorted(samples))
