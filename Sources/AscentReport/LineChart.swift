@@ -67,7 +67,9 @@ public struct LineChart {
         let (y0, y1) = (minY - pad, maxY + pad)
         let xTicks = logX ? LineChart.logTicks(minX, maxX) : LineChart.ticks(minX, maxX).filter { $0 >= minX - 1e-9 * Swift.abs(minX) && $0 <= maxX * (1 + 1e-12) + 1e-12 }
         let yTicks = LineChart.ticks(y0, y1).filter { $0 >= y0 && $0 <= y1 }
-        let xFormat = LineChart.format(for: xTicks), yFormat = LineChart.format(for: yTicks)
+        // A log axis labels each decade's ticks on their own (0.05, 0.1, ..., 20), as log scales do.
+        let xFormat = logX ? { LineChart.format(for: [$0])($0) } : LineChart.format(for: xTicks)
+        let yFormat = LineChart.format(for: yTicks)
         let plotW = width - left - right, plotH = height - top - bottom
         func px(_ x: Double) -> Double { left + (x1 > x0 ? (transform(x) - x0) / (x1 - x0) : 0.5) * plotW }
         func py(_ y: Double) -> Double { top + plotH - (y1 > y0 ? (y - y0) / (y1 - y0) : 0.5) * plotH }
