@@ -16,8 +16,11 @@ func trainForExperiment<Run: ConfigurableRun>(_ type: Run.Type, environment: Str
     let run = try cliErrors { try Run(configuration) }
     let directory = try cliErrors { try RunDirectory.create(at: path) }
     try cliErrors { try directory.writeConfiguration(of: run) }
-    let returns = try TrainingSession(training: run, directory: directory, checkpointEvery: 25_000, evalEpisodes: evalEpisodes).run()
-    return (run, RunSummary(run, seed: seed, evaluationReturns: returns))
+    // Twenty evaluations under nominal physics along the way: the curve that separates
+    // "learns slower" from "scores lower on harder, randomised physics".
+    let every = evalEpisodes > 0 ? Swift.max(1, run.totalSteps / 20) : 0
+    let returns = try TrainingSession(training: run, directory: directory, checkpointEvery: 25_000, evalEpisodes: evalEpisodes, evalEvery: every).run()
+    return (run, RunSummary(run, seed: seed, evaluationReturns: returns, evaluations: directory.evaluations()))
 }
 
 /// Checks that every algorithm can be built for `environment` (action space, presets) before

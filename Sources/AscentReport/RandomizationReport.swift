@@ -46,7 +46,18 @@ public struct RandomizationReport {
             return LineChart.Series(name: label(level), x: band.x, y: band.median, color: ComparisonReport.palette[i % ComparisonReport.palette.count], band: (band.low, band.high))
         }
         body += LineChart(title: "training return vs environment steps (median, range across seeds)", xLabel: "environment steps",
-                          yLabel: "episode return (randomised physics)", series: series, width: 620, height: 300).svg()
+                          yLabel: "episode return (randomised physics)", series: series, width: 540, height: 300).svg()
+        let nominal = levels.enumerated().compactMap { i, level -> LineChart.Series? in
+            let evaluations = level.runs.compactMap(\.evaluationSummary)
+            guard !evaluations.isEmpty else { return nil }
+            let band = LearningCurveBand(evaluations, axis: \.steps, points: 20, window: 1)
+            return LineChart.Series(name: label(level), x: band.x, y: band.median, color: ComparisonReport.palette[i % ComparisonReport.palette.count],
+                                    band: (band.low, band.high))
+        }
+        if !nominal.isEmpty {
+            body += LineChart(title: "deterministic evaluation under nominal physics during training", xLabel: "environment steps",
+                              yLabel: "evaluation return (nominal physics)", series: nominal, width: 540, height: 300).svg()
+        }
         body += "</div>"
 
         body += "<h2>2. Nominal performance and 3. robustness</h2>" + summaryTable(nominalIndex: nominalIndex)

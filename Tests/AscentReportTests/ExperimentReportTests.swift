@@ -54,10 +54,14 @@ struct ExperimentReportTests {
         #expect(abs(grid.returns[1][1] - nominal.reduce(0, +) / 2) < 1e-9)
         #expect(grid.returns[0][0] != grid.returns[2][2])  // the physics really changed
         #expect(throws: (any Error).self) { try RobustnessGrid.evaluate(ppo, parameters: ["mass", "colour"], factors: [1], episodes: 1) }
-        let level = RandomizationReport.Level(width: 0, runs: [RunSummary(ppo, seed: 1, evaluationReturns: nominal)], grid: grid)
+        let curve = [(step: 2048, meanReturn: -1200.0, standardError: 10.0), (step: 4096, meanReturn: -900.0, standardError: 10.0)]
+        let summary = RunSummary(ppo, seed: 1, evaluationReturns: nominal, evaluations: curve)
+        #expect(summary.evaluationSummary?.steps == [2048, 4096] && summary.evaluationSummary?.returns == [-1200, -900])
+        let level = RandomizationReport.Level(width: 0, runs: [summary], grid: grid)
         let html = RandomizationReport(environment: "Pendulum-v1", algorithm: "ppo", randomizedParameters: ["mass", "length"],
                                        levels: [level, .init(width: 0.2, runs: level.runs, grid: grid)], threshold: nil).html()
-        for text in ["1. Training speed", "trained with no randomisation", "trained with ±20 %", "return vs mass", "0.5×"] {
+        for text in ["1. Training speed", "trained with no randomisation", "trained with ±20 %", "return vs mass", "0.5×",
+                     "deterministic evaluation under nominal physics during training", "training range"] {
             #expect(html.contains(text), "missing \(text)")
         }
     }

@@ -11,16 +11,33 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public let returns: [Double]
     /// Deterministic evaluation returns after training.
     public let evaluationReturns: [Double]
+    /// Evaluations during training under nominal physics (steps and mean returns; nil in
+    /// summaries written before they were recorded).
+    public var evaluationSteps: [Double]? = nil
+    public var evaluationCurve: [Double]? = nil
 
     public init(algorithm: String, seed: UInt64, steps: [Double], seconds: [Double], returns: [Double], evaluationReturns: [Double]) {
         (self.algorithm, self.seed, self.steps, self.seconds, self.returns, self.evaluationReturns) =
             (algorithm, seed, steps, seconds, returns, evaluationReturns)
     }
 
-    public init<Run: TrainingRun>(_ run: Run, seed: UInt64, evaluationReturns: [Double]) {
+    public init<Run: TrainingRun>(_ run: Run, seed: UInt64, evaluationReturns: [Double],
+                                  evaluations: [(step: Int, meanReturn: Double, standardError: Double)] = []) {
         let rows = run.history.filter { $0.episodeReturn.isFinite }
         self.init(algorithm: Run.algorithm, seed: seed, steps: rows.map { Double($0.globalStep) }, seconds: rows.map(\.wallSeconds),
                   returns: rows.map(\.episodeReturn), evaluationReturns: evaluationReturns)
+        if !evaluations.isEmpty {
+            evaluationSteps = evaluations.map { Double($0.step) }
+            evaluationCurve = evaluations.map(\.meanReturn)
+        }
+    }
+
+    /// The evaluations during training as a summary of their own (steps and returns), for
+    /// drawing their curves with ``LearningCurveBand``.
+    public var evaluationSummary: RunSummary? {
+        guard let evaluationSteps, let evaluationCurve, !evaluationSteps.isEmpty else { return nil }
+        return RunSummary(algorithm: algorithm, seed: seed, steps: evaluationSteps, seconds: evaluationSteps, returns: evaluationCurve,
+                          evaluationReturns: evaluationReturns)
     }
 
     public var evaluationMean: Double { evaluationReturns.isEmpty ? .nan : evaluationReturns.reduce(0, +) / Double(evaluationReturns.count) }
