@@ -23,7 +23,7 @@ do {
         print("no fuzz target named \(names.joined(separator: ", ")); targets: \(try FuzzTargets.all().map(\.name).joined(separator: ", "))")
         exit(2)
     }
-    for target in targets {
+    for target in targets where !target.seeds.isEmpty {
         var mutator = Mutator(generator: RandomGenerator(seed: seed, stream: "fuzz-" + target.name))
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds / Double(targets.count) * 1e9)
         var executions = 0, rejected = 0

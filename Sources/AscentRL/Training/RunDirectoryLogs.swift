@@ -38,10 +38,8 @@ extension RunDirectory {
     /// Appends the episodes that finished in the metrics row at `step` to `episodes.csv`:
     /// return `r`, length `l` and seconds since training began `t`, as SB3's monitor files.
     public func appendEpisodes(_ episodes: FinishedEpisodes, step: Int, wallSeconds: Double) throws {
-        for (episodeReturn, length) in zip(episodes.returns, episodes.lengths) {
-            try appendCSV(at: episodesURL, header: ["global_step", "r", "l", "t"],
-                          row: [Double(step), episodeReturn, length, (wallSeconds * 1000).rounded() / 1000])
-        }
+        let rows = zip(episodes.returns, episodes.lengths).map { [Double(step), $0, $1, (wallSeconds * 1000).rounded() / 1000] }
+        try appendCSV(at: episodesURL, header: ["global_step", "r", "l", "t"], rows: rows)  // one write per metrics row
     }
 
     /// Appends an evaluation during training to `evaluations.csv` and TensorBoard
@@ -88,8 +86,14 @@ extension RunDirectory {
     }
 
     private func appendCSV(at file: URL, header: [String], row: [Double]) throws {
+        try appendCSV(at: file, header: header, rows: [row])
+    }
+
+    /// Appends `rows` (nothing if empty), writing the header first if the file is new.
+    private func appendCSV(at file: URL, header: [String], rows: [[Double]]) throws {
+        guard !rows.isEmpty else { return }
         var text = FileManager.default.fileExists(atPath: file.path) ? "" : header.joined(separator: ",") + "\n"
-        text += row.map { $0.isFinite ? "\($0)" : "" }.joined(separator: ",") + "\n"
+        for row in rows { text += row.map { $0.isFinite ? "\($0)" : "" }.joined(separator: ",") + "\n" }
         try append(Data(text.utf8), to: file)
     }
 
