@@ -18,7 +18,7 @@ enum CommandLineSurface {
                           "maxGradNorm": "maxGradientNorm", "clipCoef": "clipRange"]
 
     static func rewrite(_ arguments: [String]) throws -> [String] {
-        var arguments = joinNegativeValues(arguments)
+        let arguments = joinNegativeValues(arguments)
         guard arguments.first == "train", arguments.count > 1 else { return arguments }
         let name = arguments[1]
         if name.hasPrefix("-") { return arguments }

@@ -50,7 +50,7 @@ struct Eval: ParsableCommand {
 struct Resume: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Continue a training run from its latest checkpoint.",
-        discussion: "Networks, optimiser, normaliser, random streams and counters continue exactly; environments start fresh episodes (see docs/ppo.md). A --total-steps beyond the configured total extends the run: annealed rates continue towards zero at the new end."
+        discussion: "Networks, optimiser, normaliser, random streams, counters and the environments' episodes in progress continue exactly: the resumed run equals one that was never interrupted (see docs/ppo.md). A --total-steps beyond the configured total extends the run: annealed rates continue towards zero at the new end."
     )
 
     @Argument(help: "Run directory.") var directory: String

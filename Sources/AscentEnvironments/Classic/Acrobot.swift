@@ -132,3 +132,12 @@ public struct AcrobotDynamics: ClassicDynamics {
                                               "link_length_2": length2, "torque": s.torque])
     }
 }
+
+extension AcrobotDynamics.State: ClassicState {
+    public static var savedValueCount: Int { 5 }
+    public var savedValues: [Double] { [theta1, theta2, theta1Dot, theta2Dot, torque] }
+    public init(savedValues v: [Double]) {
+        self.init(theta1: v[0], theta2: v[1], theta1Dot: v[2], theta2Dot: v[3])
+        torque = v[4]
+    }
+}

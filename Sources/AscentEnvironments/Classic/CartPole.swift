@@ -107,3 +107,9 @@ public struct CartPoleDynamics: ClassicDynamics {
         RenderFrame(kind: "cartpole", values: ["x": s.x, "theta": s.theta, "pole_length": halfLength, "x_threshold": Self.xThreshold])
     }
 }
+
+extension CartPoleDynamics.State: ClassicState {
+    public static var savedValueCount: Int { 4 }
+    public var savedValues: [Double] { [x, xDot, theta, thetaDot] }
+    public init(savedValues v: [Double]) { self.init(x: v[0], xDot: v[1], theta: v[2], thetaDot: v[3]) }
+}

@@ -85,3 +85,9 @@ public struct MountainCarDynamics: ClassicDynamics {
         RenderFrame(kind: "mountaincar", values: ["position": s.position, "velocity": s.velocity, "goal_position": goalPosition])
     }
 }
+
+extension MountainCarDynamics.State: ClassicState {
+    public static var savedValueCount: Int { 2 }
+    public var savedValues: [Double] { [position, velocity] }
+    public init(savedValues v: [Double]) { self.init(position: v[0], velocity: v[1]) }
+}

@@ -145,3 +145,12 @@ func sineAndCosine(_ x: Double) -> (Double, Double) {
 @inline(__always)
 func sineAndCosine(_ x: Double) -> (Double, Double) { (sin(x), cos(x)) }
 #endif
+
+extension PendulumDynamics.State: ClassicState {
+    public static var savedValueCount: Int { 3 }
+    public var savedValues: [Double] { [theta, thetaDot, Double(torque)] }
+    public init(savedValues v: [Double]) {
+        self.init(theta: v[0], thetaDot: v[1])
+        torque = Float(v[2])
+    }
+}

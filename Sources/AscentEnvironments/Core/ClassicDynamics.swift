@@ -7,7 +7,7 @@ import AscentRandom
 /// Implementations are value types holding the physical parameters; `State` holds one
 /// episode's state.
 public protocol ClassicDynamics: Sendable {
-    associatedtype State: Sendable
+    associatedtype State: ClassicState
     /// The Gymnasium id, e.g. `Pendulum-v1`.
     var name: String { get }
     var observationSpace: Space { get }
@@ -26,6 +26,17 @@ public protocol ClassicDynamics: Sendable {
     func observe(_ state: State, into observation: UnsafeMutableBufferPointer<Float>)
     /// What a drawing of `state` needs.
     func render(_ state: State) -> RenderFrame
+}
+
+/// One episode's state of a classic environment as plain numbers, so that it can be saved and
+/// restored exactly (see ``EnvironmentState``).
+public protocol ClassicState: Sendable {
+    /// How many numbers ``savedValues`` holds.
+    static var savedValueCount: Int { get }
+    /// The state's numbers, in a fixed order.
+    var savedValues: [Double] { get }
+    /// The state ``savedValues`` came from (`values` holds exactly ``savedValueCount`` numbers).
+    init(savedValues values: [Double])
 }
 
 extension ClassicDynamics {

@@ -108,3 +108,20 @@ public final class ClassicEnvironment<Dynamics: ClassicDynamics>: PhysicallyPara
         try dynamics.setValidated(name, to: value)
     }
 }
+
+extension ClassicEnvironment: StateRestorable {
+    public func savedState() throws -> EnvironmentState {
+        var saved = EnvironmentState()
+        saved.generators["generator"] = [generator]
+        if let state { saved.values["state"] = state.savedValues }
+        saved.set("ended", ended)
+        return saved
+    }
+
+    public func restoreState(_ saved: EnvironmentState) throws {
+        generator = try saved.generators("generator", count: 1, of: name)[0]
+        state = saved.values["state"] == nil ? nil
+            : Dynamics.State(savedValues: try saved.values("state", count: Dynamics.State.savedValueCount, of: name))
+        ended = try saved.flag("ended", of: name)
+    }
+}

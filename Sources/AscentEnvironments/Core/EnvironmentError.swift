@@ -11,6 +11,8 @@ public enum EnvironmentError: Error, Equatable, CustomStringConvertible {
     case invalidParameter(environment: String, name: String, reason: String)
     case invalidConfiguration(String)
     case nonFiniteValue(environment: String, quantity: String)
+    case invalidSavedState(environment: String, reason: String)
+    case stateNotRestorable(environment: String)
 
     public var description: String {
         switch self {
@@ -30,6 +32,8 @@ public enum EnvironmentError: Error, Equatable, CustomStringConvertible {
         case .invalidParameter(let env, let name, let reason): "\(env): parameter '\(name)' \(reason)"
         case .invalidConfiguration(let reason): reason
         case .nonFiniteValue(let env, let quantity): "\(env): \(quantity) is not finite (NaN or infinity)"
+        case .invalidSavedState(let env, let reason): "\(env): the saved environment state \(reason) (was it saved by this environment, built the same way?)"
+        case .stateNotRestorable(let env): "\(env) cannot save its state: it does not conform to StateRestorable"
         }
     }
 }

@@ -14,6 +14,10 @@ protocol MuJoCoSimulating: AnyObject {
     func setState(_ i: Int, qpos: [Double], qvel: [Double]) throws
     /// Simulation `i`'s state row with `controls` as its `ctrl` (for the benchmark's raw baseline).
     func integrationState(_ i: Int, controls: [Float]) -> [Double]
+    /// Simulation `i`'s exact state, and writing one back (see `MuJoCoSimulations.savedState(_:)`).
+    func savedState(_ i: Int) -> [Double]
+    func restoreState(_ i: Int, _ values: [Double])
+    var savedStateSize: Int { get }
     var physics: MuJoCoPhysics { get throws }
     func renderFrame(_ i: Int) throws -> RenderFrame
     func qpos(_ i: Int) -> [Double]

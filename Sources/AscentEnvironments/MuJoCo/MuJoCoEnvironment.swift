@@ -129,3 +129,21 @@ public final class MuJoCoEnvironment: PhysicallyParameterized {
         (try? simulations.renderFrame(0)) ?? RenderFrame(kind: "mujoco", values: [:])
     }
 }
+
+extension MuJoCoEnvironment: StateRestorable {
+    public func savedState() throws -> EnvironmentState {
+        var saved = EnvironmentState()
+        saved.generators["generator"] = generator
+        saved.set("started", started)
+        saved.set("ended", ended)
+        saved.values["simulation"] = simulations.savedState(0)
+        return saved
+    }
+
+    public func restoreState(_ saved: EnvironmentState) throws {
+        generator = try saved.generators("generator", count: 1, of: name)
+        started = try saved.flag("started", of: name)
+        ended = try saved.flag("ended", of: name)
+        simulations.restoreState(0, try saved.values("simulation", count: simulations.savedStateSize, of: name))
+    }
+}

@@ -106,6 +106,32 @@ final class MuJoCoSimulations<Task: MuJoCoTask> {
         return row
     }
 
+    /// Simulation `i`'s state row (`mjSTATE_INTEGRATION`: time, qpos, qvel, act, warm start,
+    /// controls, ...) followed by the data fields the task reads. Those fields carry values
+    /// from one step into the next (a task measures progress from positions the last step
+    /// computed, as Gymnasium does), so restoring the row alone would not continue exactly.
+    func savedState(_ i: Int) -> [Double] {
+        var values = Array(UnsafeBufferPointer(start: batch.state + i * batch.stateSize, count: batch.stateSize))
+        for (field, kind) in zip(fields, task.fields) where kind.isData { values += field.row(i) }
+        return values
+    }
+
+    var savedStateSize: Int {
+        batch.stateSize + zip(fields, task.fields).reduce(0) { $0 + ($1.1.isData ? $1.0.size : 0) }
+    }
+
+    /// Writes ``savedState(_:)``'s output back: the next step starts from exactly that state.
+    func restoreState(_ i: Int, _ values: [Double]) {
+        precondition(values.count == savedStateSize, "MuJoCoSimulations.restoreState: \(values.count) values, expected \(savedStateSize)")
+        for j in 0..<batch.stateSize { batch.state[i * batch.stateSize + j] = values[j] }
+        var offset = batch.stateSize
+        for (field, kind) in zip(fields, task.fields) where kind.isData {
+            let row = field.row(i)
+            for j in 0..<field.size { row[j] = values[offset + j] }
+            offset += field.size
+        }
+    }
+
     /// The model's physical constants by name, made on first use (expanding the fields).
     var physics: MuJoCoPhysics {
         get throws {

@@ -66,6 +66,8 @@ extension MuJoCoTask {
 enum MuJoCoField: Sendable, Equatable {
     case data(String)
     case model(String)
+
+    var isData: Bool { if case .data = self { true } else { false } }
 }
 
 /// What tasks check and use of the compiled model.

@@ -117,3 +117,25 @@ public final class MuJoCoVectorEnvironment: VectorEnvironment {
         (try? simulations.renderFrame(index)) ?? RenderFrame(kind: "mujoco", values: [:])
     }
 }
+
+extension MuJoCoVectorEnvironment: StateRestorable {
+    public func savedState() throws -> EnvironmentState {
+        var saved = EnvironmentState()
+        saved.generators["generators"] = generators
+        saved.set("started", started)
+        saved.set("elapsed", elapsed)
+        tally.save(into: &saved)
+        saved.values["simulations"] = (0..<count).flatMap { simulations.savedState($0) }
+        return saved
+    }
+
+    public func restoreState(_ saved: EnvironmentState) throws {
+        let width = simulations.savedStateSize
+        let rows = try saved.values("simulations", count: count * width, of: name)
+        generators = try saved.generators("generators", count: count, of: name)
+        started = try saved.flag("started", of: name)
+        elapsed = try saved.integers("elapsed", count: count, in: 0...(maxEpisodeSteps ?? Int(1 << 53)), of: name)
+        tally = try EpisodeTally(saved, count: count, of: name)
+        for i in 0..<count { simulations.restoreState(i, Array(rows[(i * width)..<((i + 1) * width)])) }
+    }
+}

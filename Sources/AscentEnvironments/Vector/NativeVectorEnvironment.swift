@@ -188,3 +188,23 @@ private struct NativeSlotSteps<Dynamics: ClassicDynamics>: BlockJob {
         }
     }
 }
+
+extension NativeVectorEnvironment: StateRestorable {
+    public func savedState() throws -> EnvironmentState {
+        var saved = EnvironmentState()
+        saved.values["states"] = states.flatMap(\.savedValues)
+        saved.generators["generators"] = generators
+        saved.set("elapsed", elapsed)
+        tally.save(into: &saved)
+        return saved
+    }
+
+    public func restoreState(_ saved: EnvironmentState) throws {
+        let width = Dynamics.State.savedValueCount
+        let values = try saved.values("states", count: count * width, of: name)
+        states = (0..<count).map { Dynamics.State(savedValues: Array(values[($0 * width)..<(($0 + 1) * width)])) }
+        generators = try saved.generators("generators", count: count, of: name)
+        elapsed = try saved.integers("elapsed", count: count, in: 0...(maxEpisodeSteps ?? Int(1 << 53)), of: name)
+        tally = try EpisodeTally(saved, count: count, of: name)
+    }
+}

@@ -97,3 +97,22 @@ public final class NormalizedVectorEnvironment: VectorEnvironment {
         return normalize(observations)
     }
 }
+
+extension NormalizedVectorEnvironment: StateRestorable {
+    /// The inner environment's state, the statistics and each slot's running discounted return.
+    public func savedState() throws -> EnvironmentState {
+        var saved = EnvironmentState()
+        saved.parts = [try inner.savedEnvironmentState()]
+        saved.values["discounted_returns"] = discountedReturns
+        saved.values["observation_statistics"] = observationStatistics.savedValues
+        saved.values["reward_statistics"] = rewardStatistics.savedValues
+        return saved
+    }
+
+    public func restoreState(_ saved: EnvironmentState) throws {
+        try inner.restoreEnvironmentState(try saved.parts(count: 1, of: name)[0])
+        discountedReturns = try saved.values("discounted_returns", count: count, of: name)
+        observationStatistics = try RunningMeanStd(saved, key: "observation_statistics", size: observationStatistics.size, of: name)
+        rewardStatistics = try RunningMeanStd(saved, key: "reward_statistics", size: 1, of: name)
+    }
+}

@@ -181,3 +181,20 @@ private func checkSize(_ observation: [Float], _ size: Int, _ name: String) thro
         throw EnvironmentError.invalidConfiguration("\(name) returned an observation of \(observation.count) values; its space has \(size)")
     }
 }
+
+extension SyncVectorEnvironment: StateRestorable {
+    /// Every sub-environment's state (each must be ``StateRestorable``) and the running episode tallies.
+    public func savedState() throws -> EnvironmentState {
+        var saved = EnvironmentState()
+        saved.parts = try environments.map { try $0.savedEnvironmentState() }
+        tally.save(into: &saved)
+        return saved
+    }
+
+    public func restoreState(_ saved: EnvironmentState) throws {
+        for (environment, part) in zip(environments, try saved.parts(count: count, of: name)) {
+            try environment.restoreEnvironmentState(part)
+        }
+        tally = try EpisodeTally(saved, count: count, of: name)
+    }
+}

@@ -172,4 +172,34 @@ public final class DomainRandomization: Wrapper {
         guard settings.observationNoise > 0 else { return observation }
         return observation.map { $0 + Float(settings.observationNoise * generator.normalDouble()) }
     }
+
+    /// The randomisation stream, the episode count, the parameter values in force (set again
+    /// on restore) and the actions still in flight.
+    public override func savedState() throws -> EnvironmentState {
+        var saved = try super.savedState()
+        saved.generators["generator"] = [generator]
+        saved.set("episodes", [episodes])
+        for (key, value) in current { saved.values[key] = [value] }
+        saved.values["pending_actions"] = pending.flatMap { $0.map(Double.init) }
+        return saved
+    }
+
+    /// The parameters are set before the inner environment's state is restored: MuJoCo's
+    /// `mj_setConst` after an edit uses the simulation's data as scratch.
+    public override func restoreState(_ saved: EnvironmentState) throws {
+        generator = try saved.generators("generator", count: 1, of: name)[0]
+        episodes = try saved.integers("episodes", count: 1, in: 0...(1 << 53), of: name)[0]
+        current = [:]
+        if episodes > 0 {
+            for item in settings.parameters {
+                let value = try saved.values("param.\(item.name)", count: 1, of: name)[0]
+                try target.setPhysicalParameter(item.name, to: value)
+                current["param.\(item.name)"] = value
+            }
+        }
+        let size = actionSpace.flatCount
+        let actions = try saved.values("pending_actions", count: episodes > 0 ? settings.actionDelay * size : 0, of: name)
+        pending = (0..<(actions.count / Swift.max(size, 1))).map { k in actions[(k * size)..<((k + 1) * size)].map { Float($0) } }
+        try super.restoreState(saved)
+    }
 }

@@ -41,6 +41,17 @@ public final class NormalizeObservation: Wrapper {
             return Swift.min(Swift.max(z, -clip), clip)
         }
     }
+
+    public override func savedState() throws -> EnvironmentState {
+        var saved = try super.savedState()
+        saved.values["statistics"] = statistics.savedValues
+        return saved
+    }
+
+    public override func restoreState(_ saved: EnvironmentState) throws {
+        try super.restoreState(saved)
+        statistics = try RunningMeanStd(saved, key: "statistics", size: statistics.size, of: name)
+    }
 }
 
 /// Scales rewards by the running standard deviation of the discounted return (no mean
@@ -77,5 +88,18 @@ public final class NormalizeReward: Wrapper {
         result.reward = Swift.min(Swift.max(result.reward / (statistics.variance[0] + epsilon).squareRoot(), -clip), clip)
         if result.isDone { discountedReturn = 0 }
         return result
+    }
+
+    public override func savedState() throws -> EnvironmentState {
+        var saved = try super.savedState()
+        saved.values["statistics"] = statistics.savedValues
+        saved.values["discounted_return"] = [discountedReturn]
+        return saved
+    }
+
+    public override func restoreState(_ saved: EnvironmentState) throws {
+        try super.restoreState(saved)
+        statistics = try RunningMeanStd(saved, key: "statistics", size: 1, of: name)
+        discountedReturn = try saved.values("discounted_return", count: 1, of: name)[0]
     }
 }

@@ -28,4 +28,19 @@ public final class RecordEpisodeStatistics: Wrapper {
         }
         return result
     }
+
+    public override func savedState() throws -> EnvironmentState {
+        var saved = try super.savedState()
+        saved.values["episode_return"] = [episodeReturn]
+        saved.set("episode_length", [episodeLength])
+        return saved
+    }
+
+    /// The episode's wall time restarts: it is not part of what the environment does next.
+    public override func restoreState(_ saved: EnvironmentState) throws {
+        try super.restoreState(saved)
+        episodeReturn = try saved.values("episode_return", count: 1, of: name)[0]
+        episodeLength = try saved.integers("episode_length", count: 1, in: 0...(1 << 53), of: name)[0]
+        start = Date()
+    }
 }

@@ -74,3 +74,17 @@ public struct RunningMeanStd: Sendable, Equatable, Codable {
         merge(batchMean: other.mean, batchVariance: other.variance, batchCount: other.count)
     }
 }
+
+extension RunningMeanStd {
+    /// Means, then variances, then the count: the statistics in an ``EnvironmentState``.
+    var savedValues: [Double] { mean + variance + [count] }
+
+    /// Statistics of `size` elements saved under `key`, checked as decoding checks them.
+    init(_ saved: EnvironmentState, key: String, size: Int, of environment: String) throws {
+        let v = try saved.values(key, count: 2 * size + 1, of: environment)
+        guard v[size..<(2 * size)].allSatisfy({ $0 >= 0 }), v[2 * size] >= 0 else {
+            throw EnvironmentError.invalidSavedState(environment: environment, reason: "has a negative variance or count in '\(key)'")
+        }
+        self.init(mean: Array(v[0..<size]), variance: Array(v[size..<(2 * size)]), count: v[2 * size])
+    }
+}

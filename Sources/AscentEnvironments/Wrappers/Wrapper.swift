@@ -1,6 +1,6 @@
 /// An environment that changes another's behaviour while forwarding everything it does
 /// not override (Gymnasium's `Wrapper`). Subclasses override `reset`/`step` and call `inner`.
-open class Wrapper: Environment {
+open class Wrapper: Environment, StateRestorable {
     public let inner: any Environment
 
     public init(wrapping inner: any Environment) { self.inner = inner }
@@ -22,6 +22,18 @@ open class Wrapper: Environment {
     }
 
     open func render() -> RenderFrame { inner.render() }
+
+    /// The inner environment's state; a wrapper with state of its own overrides both methods
+    /// and calls `super`.
+    open func savedState() throws -> EnvironmentState {
+        var saved = EnvironmentState()
+        saved.parts = [try inner.savedEnvironmentState()]
+        return saved
+    }
+
+    open func restoreState(_ saved: EnvironmentState) throws {
+        try inner.restoreEnvironmentState(try saved.parts(count: 1, of: name)[0])
+    }
 }
 
 extension Environment {
@@ -81,6 +93,19 @@ public final class TimeLimit: Wrapper {
         if elapsedSteps >= maxEpisodeSteps { result.truncated = true }
         ended = result.isDone
         return result
+    }
+
+    public override func savedState() throws -> EnvironmentState {
+        var saved = try super.savedState()
+        saved.set("elapsed_steps", [elapsedSteps])
+        saved.set("ended", ended)
+        return saved
+    }
+
+    public override func restoreState(_ saved: EnvironmentState) throws {
+        try super.restoreState(saved)
+        elapsedSteps = try saved.integers("elapsed_steps", count: 1, in: 0...maxEpisodeSteps, of: name)[0]
+        ended = try saved.flag("ended", of: name)
     }
 }
 

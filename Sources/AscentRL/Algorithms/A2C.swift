@@ -83,10 +83,9 @@ public final class A2C: PolicyGradientRun {
 
     func saveExtra(into writer: inout CheckpointWriter) { collector.save(into: &writer) }
 
-    /// Normaliser statistics; the environments start fresh episodes (their states are not saved).
+    /// Normaliser statistics and the environments' episodes in progress.
     func restoreExtra(from reader: CheckpointReader) throws {
-        try collector.restore(from: reader)
-        try collector.restartEpisodes(seed: configuration.seed &+ UInt64(updatesDone) &* 1_000_003)
+        try collector.restore(from: reader, freshEpisodeSeed: configuration.seed &+ UInt64(updatesDone) &* 1_000_003)
     }
 }
 

@@ -88,10 +88,8 @@ public final class PPO {
         trainingSeconds = history.last?.wallSeconds ?? 0
     }
 
-    /// Starts new episodes after a restore, seeded from the run's seed and the update count.
-    func restartEpisodes() throws {
-        try collector.restartEpisodes(seed: configuration.seed &+ UInt64(updatesDone) &* 1_000_003)
-    }
+    /// The seed of the episodes a restored run starts when its checkpoint holds no environment state.
+    var freshEpisodeSeed: UInt64 { configuration.seed &+ UInt64(updatesDone) &* 1_000_003 }
 
     // MARK: Update
 

@@ -6,11 +6,11 @@ import Foundation
 /// random-generator states and counters, in one safetensors file (tensors) with JSON
 /// metadata (everything else).
 ///
-/// What resuming reproduces: the networks, the optimiser, the normaliser, the action and
-/// minibatch random streams and the step counters continue exactly. The environments do
-/// not: their physical states are not saved, so a resumed run starts fresh episodes
-/// (seeded from the run's seed and the update count). A resumed run is therefore
-/// deterministic, but not bit-identical to one that was never interrupted.
+/// What resuming reproduces: everything. The networks, the optimiser, the normaliser, the
+/// action and minibatch random streams, the counters and the environments' episodes in
+/// progress (``EnvironmentState``) continue exactly, so a run resumed from a checkpoint is
+/// bit-identical to one that was never interrupted. Only environments that cannot save
+/// their state (see ``StateRestorable``) start fresh episodes instead.
 extension PPO {
     static let checkpointFormat = "ascent-ppo-checkpoint"
 
@@ -39,8 +39,7 @@ extension PPO {
                             history: try reader.field("history"))
         ppo.actionGenerator = try reader.generator("rng_actions")
         ppo.minibatchGenerator = try reader.generator("rng_minibatches")
-        try ppo.collector.restore(from: reader)
-        try ppo.restartEpisodes()
+        try ppo.collector.restore(from: reader, freshEpisodeSeed: ppo.freshEpisodeSeed)
         return ppo
     }
 }

@@ -27,8 +27,6 @@ struct CheckpointWriter {
         metadata[key] = String(decoding: (try? Self.encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
     }
 
-    mutating func set(_ key: String, _ generator: RandomGenerator) { set(key, GeneratorState(generator)) }
-
     /// A module's parameters under `prefix`.
     mutating func add(_ module: Module, prefix: String) {
         tensors.merge(module.stateDictionary(prefix: prefix)) { $1 }
@@ -83,7 +81,7 @@ struct CheckpointReader {
         return value
     }
 
-    func generator(_ key: String) throws -> RandomGenerator { try field(key, as: GeneratorState.self).generator() }
+    func generator(_ key: String) throws -> RandomGenerator { try field(key, as: RandomGenerator.self) }
 
     func configuration<C: AlgorithmConfiguration>(_ type: C.Type) throws -> C {
         guard let text = file.metadata["configuration"] else { throw RLError.invalidRunDirectory("checkpoint metadata 'configuration' is missing") }
@@ -103,23 +101,5 @@ struct CheckpointReader {
 
     func load(_ optimizer: Optimizer, prefix: String) throws {
         try optimizer.loadState(OptimizerState(tensors: tensors(under: prefix), scalars: try field(prefix + "scalars", as: [String: Double].self)))
-    }
-}
-
-/// A random generator's state in JSON (UInt64 words as strings: JSON numbers lose precision above 2^53).
-struct GeneratorState: Codable {
-    let words: [String]
-    let spare: Double?
-
-    init(_ generator: RandomGenerator) {
-        let s = generator.state
-        words = [s.0, s.1, s.2, s.3].map { String($0) }
-        spare = generator.spareNormal
-    }
-
-    func generator() throws -> RandomGenerator {
-        let values = words.compactMap(UInt64.init)
-        guard values.count == 4, values != [0, 0, 0, 0] else { throw RLError.invalidRunDirectory("a saved random-generator state is malformed") }
-        return RandomGenerator(state: (values[0], values[1], values[2], values[3]), spareNormal: spare)
     }
 }

@@ -66,11 +66,6 @@ final class OffPolicyLoop {
         return finished
     }
 
-    /// Starts fresh episodes after a restore (environment states are not checkpointed).
-    func restartEpisodes() throws {
-        observations = try environment.reset(seed: seed &+ UInt64(globalStep) &* 1_000_003)
-    }
-
     /// Counters, streams, history and the replay buffer (empty unless `transitions`).
     func save(into writer: inout CheckpointWriter, transitions: Bool) {
         let (tensors, metadata) = replay.checkpoint(transitions: transitions)
@@ -80,6 +75,7 @@ final class OffPolicyLoop {
         writer.set("rng_random_actions", randomActionGenerator)
         writer.set("rng_replay", samplingGenerator)
         writer.set("history", history)
+        writer.addEnvironments(environment, observations: observations)
     }
 
     func restore(from reader: CheckpointReader) throws {
@@ -94,7 +90,8 @@ final class OffPolicyLoop {
         samplingGenerator = try reader.generator("rng_replay")
         history = try reader.field("history")
         trainingSeconds = history.last?.wallSeconds ?? 0
-        try restartEpisodes()
+        // The episodes in progress, or fresh ones where the environments cannot save their state.
+        observations = try reader.restoreEnvironments(environment) ?? environment.reset(seed: seed &+ UInt64(globalStep) &* 1_000_003)
     }
 }
 
@@ -192,8 +189,8 @@ extension OffPolicyLearner {
 
     private static var checkpointFormat: String { "ascent-\(algorithm)-checkpoint" }
 
-    /// Networks, optimisers, replay buffer, random streams and counters in one file. Resuming
-    /// continues all of them exactly; environments start fresh episodes (their states are not saved).
+    /// Networks, optimisers, replay buffer, random streams, counters and the environments'
+    /// episodes in progress in one file: resuming continues all of them exactly.
     public func checkpoint() -> SafeTensors { checkpoint(transitions: true) }
 
     /// The checkpoint with an empty replay buffer: what evaluating the policy needs, a few MB

@@ -111,21 +111,16 @@ final class OnPolicyCollector {
         return finished
     }
 
-    /// Starts new episodes in every environment (after restoring a checkpoint: environment
-    /// states are not saved), without counting the restart in the normalisation statistics.
-    func restartEpisodes(seed: UInt64) throws {
-        let isUpdating = environment.isUpdating
-        environment.isUpdating = false
-        observations = try environment.reset(seed: seed)
-        environment.isUpdating = isUpdating
-    }
-
     func save(into writer: inout CheckpointWriter) {
         writer.set("observation_statistics", environment.observationStatistics)
         writer.set("reward_statistics", environment.rewardStatistics)
+        writer.addEnvironments(environment, observations: observations)
     }
 
-    func restore(from reader: CheckpointReader) throws {
+    /// Restores the normaliser and the environments' episodes in progress. A checkpoint without
+    /// environment state (from environments that cannot save theirs) starts new episodes,
+    /// seeded with `freshEpisodeSeed`, without counting them in the normaliser's statistics.
+    func restore(from reader: CheckpointReader, freshEpisodeSeed: UInt64) throws {
         let observationStatistics = try reader.field("observation_statistics", as: RunningMeanStd.self)
         guard observationStatistics.size == environment.observationStatistics.size else {
             throw RLError.invalidRunDirectory("observation statistics have \(observationStatistics.size) entries, the environment \(environment.observationStatistics.size)")
@@ -136,6 +131,14 @@ final class OnPolicyCollector {
         }
         environment.observationStatistics = observationStatistics
         environment.rewardStatistics = rewardStatistics
+        if let saved = try reader.restoreEnvironments(environment) {
+            observations = saved
+        } else {
+            let isUpdating = environment.isUpdating
+            environment.isUpdating = false
+            observations = try environment.reset(seed: freshEpisodeSeed)
+            environment.isUpdating = isUpdating
+        }
     }
 }
 
