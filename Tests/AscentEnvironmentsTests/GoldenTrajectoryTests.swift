@@ -80,9 +80,9 @@ struct GoldenTrajectoryTests {
         #expect(reward == -0.0016036612214520574)
     }
 
-    /// Gymnasium stores this state as float32 and mixes float32 arithmetic: within 1e-5.
-    @Test func mountainCarContinuousWithinFloatTolerance() throws {
-        let n = try replay(MountainCarDynamics(continuous: true), fixture: "MountainCarContinuous-v0", tolerance: 1e-5,
+    /// Gymnasium's mixed float64/float32 arithmetic, emulated step for step.
+    @Test func mountainCarContinuousBitExact() throws {
+        let n = try replay(MountainCarDynamics(continuous: true), fixture: "MountainCarContinuous-v0", tolerance: 0,
                            state: { .init(position: $0[0], velocity: $0[1]) }, values: { [$0.position, $0.velocity] })
         #expect(n > 100)
     }

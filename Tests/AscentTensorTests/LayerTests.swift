@@ -84,4 +84,18 @@ struct LayerTests {
             #expect(Swift.abs(r.variance(correction: 0).item - 1) < 1e-3)
         }
     }
+
+    /// A GPT-2-wide row with a large common offset, against the same formula in Double:
+    /// within a float32 rounding or two of every output (summing and centring in float32 loses
+    /// the centred values' low bits: errors of about 3e-5 here).
+    @Test func layerNormIsAccurateOnWideOffsetRows() {
+        var generator = RandomGenerator(seed: 4)
+        let width = 768
+        let row = (0..<width).map { _ in 1_000 + generator.normal() }
+        let y = Tensor(shape: [1, width], row).layerNorm(gain: Tensor([Float](repeating: 1, count: width)), bias: Tensor([Float](repeating: 0, count: width)))
+        let mean = row.reduce(0.0) { $0 + Double($1) } / Double(width)
+        let variance = row.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(width)
+        let worst = zip(y.scalars, row).map { out, x in Swift.abs(Double(out) - (Double(x) - mean) / (variance + 1e-5).squareRoot()) }.max()!
+        #expect(worst < 5e-7, "largest error \(worst)")
+    }
 }

@@ -2,6 +2,10 @@ extension Tensor {
     /// Layer normalisation over the last axis: (x − μ) / √(σ² + ε) · gain + bias,
     /// with the population variance (as PyTorch and GPT-2). One fused node.
     ///
+    /// The row statistics and the centred values are computed in Double: in float32 the
+    /// sequential sums of a 768-wide row lose several bits (4-7× PyTorch's error), and a row
+    /// with a large common offset loses the centred values' low bits to the rounded mean.
+    ///
     /// Backward, with x̂ the normalised input and ĝ = g · gain:
     /// dx = (ĝ − mean(ĝ) − x̂ · mean(ĝ x̂)) / √(σ² + ε).
     public func layerNorm(gain: Tensor, bias: Tensor, epsilon: Float = 1e-5) -> Tensor {
@@ -11,20 +15,20 @@ extension Tensor {
         let rows = count / Swift.max(features, 1)
         let out = TensorStorage(uninitializedCount: count)
         let normalized = TensorStorage(uninitializedCount: count)
-        var inverseStd = [Float](repeating: 0, count: rows)
+        var inverseStd = [Double](repeating: 0, count: rows)
         let x = storage.pointer, w = gain.storage.pointer, b = bias.storage.pointer
         for r in 0..<rows {
             let row = x + r * features
-            var mean: Float = 0
-            for j in 0..<features { mean += row[j] }
-            mean /= Float(features)
-            var variance: Float = 0
-            for j in 0..<features { variance += (row[j] - mean) * (row[j] - mean) }
-            variance /= Float(features)
-            let inv = 1 / (variance + epsilon).squareRoot()
+            var mean = 0.0
+            for j in 0..<features { mean += Double(row[j]) }
+            mean /= Double(features)
+            var variance = 0.0
+            for j in 0..<features { variance += (Double(row[j]) - mean) * (Double(row[j]) - mean) }
+            variance /= Double(features)
+            let inv = 1 / (variance + Double(epsilon)).squareRoot()
             inverseStd[r] = inv
             for j in 0..<features {
-                let xhat = (row[j] - mean) * inv
+                let xhat = Float((Double(row[j]) - mean) * inv)
                 normalized.pointer[r * features + j] = xhat
                 out.pointer[r * features + j] = xhat * w[j] + b[j]
             }
@@ -39,17 +43,17 @@ extension Tensor {
             }
             self.accumulateGradient { gx in
                 for r in 0..<rows {
-                    var meanG: Float = 0, meanGX: Float = 0
+                    var meanG = 0.0, meanGX = 0.0
                     for j in 0..<features {
-                        let gh = g[r * features + j] * w[j]
+                        let gh = Double(g[r * features + j] * w[j])
                         meanG += gh
-                        meanGX += gh * xhat[r * features + j]
+                        meanGX += gh * Double(xhat[r * features + j])
                     }
-                    meanG /= Float(features)
-                    meanGX /= Float(features)
+                    meanG /= Double(features)
+                    meanGX /= Double(features)
                     for j in 0..<features {
                         let p = r * features + j
-                        gx[p] += (g[p] * w[j] - meanG - xhat[p] * meanGX) * inverseStd[r]
+                        gx[p] += Float((Double(g[p] * w[j]) - meanG - Double(xhat[p]) * meanGX) * inverseStd[r])
                     }
                 }
             }
