@@ -1,5 +1,7 @@
 // Run-time choice of the instruction-set level, made once from CPUID.
 #include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
 #include "AscentKernels.h"
 #include "kernels_internal.h"
 
@@ -17,11 +19,23 @@ static int detect_isa(void) {
 static _Atomic int detected = -1;  // what the CPU supports
 static _Atomic int active = -1;    // what is in use
 
+// The level the ASCENT_ISA environment variable asks for (portable, avx2, avx512), or -1.
+// It lets anyone rerun a result with another machine's kernels, as far as the CPU allows.
+static int requested_isa(void) {
+    const char *name = getenv("ASCENT_ISA");
+    if (name == NULL) return -1;
+    if (strcmp(name, "portable") == 0) return ASCENT_ISA_PORTABLE;
+    if (strcmp(name, "avx2") == 0) return ASCENT_ISA_AVX2;
+    if (strcmp(name, "avx512") == 0) return ASCENT_ISA_AVX512;
+    return -1;
+}
+
 int ascent_kernels_isa(void) {
     int isa = atomic_load_explicit(&active, memory_order_relaxed);
     if (isa < 0) {
-        isa = detect_isa();
-        atomic_store(&detected, isa);
+        int supported = detect_isa(), requested = requested_isa();
+        isa = requested >= 0 && requested < supported ? requested : supported;
+        atomic_store(&detected, supported);
         atomic_store(&active, isa);
     }
     return isa;

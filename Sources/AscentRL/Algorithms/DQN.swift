@@ -83,6 +83,7 @@ public final class DQN: OffPolicyLearner {
         let taken = IntTensor(shape: [rows, 1], batch.actions.scalars.map { Int($0) })
         let q = network(batch.observations).gather(alongAxis: 1, indices: taken).reshaped([rows])
         let loss = Self.huber(q - target).mean()
+        optimizer.learningRate = c.learningRate(atStep: loop.globalStep)
         optimizer.zeroGradients()
         loss.backward()
         try requireFinite([loss.item], "Q loss", step: loop.globalStep)
@@ -108,7 +109,7 @@ public final class DQN: OffPolicyLearner {
 
     func describe(_ metrics: inout OffPolicyMetrics, losses: LossAverages) {
         metrics.explorationRate = Double(configuration.explorationRate(atStep: loop.globalStep))
-        metrics.learningRate = Double(configuration.learningRate)
+        metrics.learningRate = Double(configuration.learningRate(atStep: loop.globalStep))
     }
 
     func saveLearner(into writer: inout CheckpointWriter) {

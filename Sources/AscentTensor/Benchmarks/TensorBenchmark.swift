@@ -14,6 +14,15 @@ public enum TensorBenchmark {
     /// Instruction-set levels of Ascent's kernels, best first.
     public static let instructionSets = ["avx512", "avx2", "portable"]
 
+    /// The level in use, one of ``instructionSets``.
+    public static var instructionSetInUse: String {
+        switch ascent_kernels_isa() {
+        case Int32(ASCENT_ISA_AVX512.rawValue): "avx512"
+        case Int32(ASCENT_ISA_AVX2.rawValue): "avx2"
+        default: "portable"
+        }
+    }
+
     /// Makes the kernels use `name` (one of ``instructionSets``, clamped to what the CPU
     /// supports) and returns the level now in use, to compare the code paths on one machine.
     @discardableResult
