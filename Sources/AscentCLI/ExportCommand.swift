@@ -17,7 +17,7 @@ struct Export: ParsableCommand {
     @Argument(help: "Run directory.") var directory: String
     @Option(help: "onnx or safetensors.") var format = "onnx"
     @Option(help: "Which checkpoint: latest, best (from --eval-every) or step-<N>.") var checkpoint = "latest"
-    @Option(help: "Output path without extension (default: <directory>/policy).") var out: String?
+    @Option(help: "Output path, with or without the extension (default: <directory>/policy).") var out: String?
 
     func validate() throws {
         guard ["onnx", "safetensors"].contains(format) else { throw ValidationError("--format must be onnx or safetensors, got '\(format)'") }
@@ -40,7 +40,9 @@ struct Export: ParsableCommand {
     }
 
     private func export<Run: ConfigurableRun>(_ run: Run) throws {
-        let prefix = out ?? URL(fileURLWithPath: directory).appendingPathComponent("policy").path
+        var prefix = out ?? URL(fileURLWithPath: directory).appendingPathComponent("policy").path
+        // `--out model.onnx` means model.onnx (and model.json), not model.onnx.onnx.
+        if prefix.hasSuffix("." + format) { prefix.removeLast(format.count + 1) }
         try cliErrors {
             let policy = try run.exportedPolicy()
             let contract = try PolicyContract.json(for: run, policy: policy, format: format)

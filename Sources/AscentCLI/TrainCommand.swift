@@ -19,6 +19,7 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Hyperparameter preset (default: the environment's own preset if the algorithm has one).") var preset: String?
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Run directory to create (default runs/<algorithm>-<env>-seed<seed>).") var out: String?
+    @Flag(help: "Replace the run already in the run directory (its files are deleted first); refused while another process trains there.") var force = false
     @Option(help: "Environment steps to train for (1000000, 1_000_000 or 1e6).") var totalSteps: StepCount?
     @Option(help: "Hyperparameters from a YAML or JSON file: flat, or RL Zoo's one section per environment id; Ascent's keys or Stable-Baselines3's names. Flags override it.")
     var config: String?
@@ -58,7 +59,9 @@ struct RunOptions: ParsableArguments {
     /// Builds the run, creates its directory and trains with progress, checkpoints, evaluation and report.
     func train<Run: ConfigurableRun>(_ type: Run.Type) throws {
         let training = try cliErrors { try Run(try configuration(Run.Configuration.self, algorithm: Run.algorithm)) }
-        let directory = try cliErrors { try RunDirectory.create(at: out ?? "runs/\(Run.algorithm)-\(environment(Run.Configuration.self))-seed\(seed)") }
+        let path = out ?? "runs/\(Run.algorithm)-\(environment(Run.Configuration.self))-seed\(seed)"
+        if force { try cliErrors { try RunDirectory.removeRun(at: path) } }
+        let directory = try cliErrors { try RunDirectory.create(at: path) }
         try cliErrors { try directory.writeConfiguration(of: training) }
         try TrainingSession(training: training, directory: directory, checkpointEvery: session.checkpointEvery.value, evalEpisodes: session.evalEpisodes, evalEvery: session.evalEvery.value).run()
     }

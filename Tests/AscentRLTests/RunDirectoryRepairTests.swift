@@ -70,4 +70,27 @@ struct RunDirectoryRepairTests {
         #expect(throws: RLError.self) { try RunDirectory.create(at: foreign) }
         #expect(try String(contentsOfFile: foreign + "/notes.txt", encoding: .utf8) == "mine")
     }
+
+    /// `--force` replaces a finished run, but never one another process is writing, and never
+    /// a directory that holds no run.
+    @Test func removingARunRespectsItsLockAndLeavesOtherDirectoriesAlone() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ascent-force-\(UInt32.random(in: 0...UInt32.max))").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let run = try RunDirectory.create(at: root + "/run")
+        #expect(FileManager.default.createFile(atPath: run.configurationURL.path, contents: Data("{}".utf8)))
+        #expect { try RunDirectory.create(at: root + "/run") } throws: { "\($0)".contains("--force") }
+        do {
+            let lock = try RunLock(run)
+            #expect { try RunDirectory.removeRun(at: root + "/run") } throws: { "\($0)".contains("being written by another process") }
+            withExtendedLifetime(lock) {}
+        }
+        try RunDirectory.removeRun(at: root + "/run")
+        _ = try RunDirectory.create(at: root + "/run")
+
+        let notes = root + "/notes"
+        try FileManager.default.createDirectory(atPath: notes, withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: notes + "/thesis.tex", contents: Data("work".utf8)))
+        try RunDirectory.removeRun(at: notes)
+        #expect(FileManager.default.fileExists(atPath: notes + "/thesis.tex"))
+    }
 }

@@ -34,7 +34,7 @@ public struct RunDirectory: Sendable {
     public static func create(at path: String) throws -> RunDirectory {
         let run = RunDirectory(url: URL(fileURLWithPath: path))
         if FileManager.default.fileExists(atPath: run.configurationURL.path) {
-            throw RLError.invalidRunDirectory("'\(path)' already holds a run (config.json exists); continue it with `ascent resume \(path)` or choose another --out")
+            throw RLError.invalidRunDirectory("'\(path)' already holds a run (config.json exists); continue it with `ascent resume \(path)`, choose another --out, or pass --force to replace it")
         }
         if let entries = try? FileManager.default.contentsOfDirectory(atPath: path), !entries.isEmpty {
             throw RLError.invalidRunDirectory("'\(path)' is not empty and holds no run (\(entries.sorted().prefix(3).joined(separator: ", "))\(entries.count > 3 ? ", ..." : "")); choose a new or empty --out")
@@ -45,6 +45,21 @@ public struct RunDirectory: Sendable {
             throw RLError.invalidRunDirectory("cannot create run directory '\(path)': \(error.localizedDescription)")
         }
         return run
+    }
+
+    /// Deletes the run in `path` so that ``create(at:)`` can start a new one there: what
+    /// `--force` asks for. Refused while another process writes the run; a directory that
+    /// holds no run (no config.json) is left alone, so a mistyped path cannot empty one.
+    public static func removeRun(at path: String) throws {
+        let run = RunDirectory(url: URL(fileURLWithPath: path))
+        guard FileManager.default.fileExists(atPath: run.configurationURL.path) else { return }
+        let lock = try RunLock(run)
+        do {
+            try FileManager.default.removeItem(at: run.url)
+        } catch {
+            throw RLError.invalidRunDirectory("cannot remove the run in '\(path)': \(error.localizedDescription)")
+        }
+        withExtendedLifetime(lock) {}
     }
 
     /// An existing run directory, with its configuration and at least one checkpoint.
