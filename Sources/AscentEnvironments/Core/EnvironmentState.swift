@@ -77,30 +77,24 @@ public protocol StateRestorable: AnyObject {
 
 extension Environment {
     /// The state of this environment, or an error saying it cannot save one.
-    public func savedEnvironmentState() throws -> EnvironmentState {
-        guard let restorable = self as? StateRestorable else { throw EnvironmentError.stateNotRestorable(environment: name) }
-        return try restorable.savedState()
-    }
+    public func savedEnvironmentState() throws -> EnvironmentState { try restorable(self, name).savedState() }
 
     /// Restores ``savedEnvironmentState()``'s output.
-    public func restoreEnvironmentState(_ state: EnvironmentState) throws {
-        guard let restorable = self as? StateRestorable else { throw EnvironmentError.stateNotRestorable(environment: name) }
-        try restorable.restoreState(state)
-    }
+    public func restoreEnvironmentState(_ state: EnvironmentState) throws { try restorable(self, name).restoreState(state) }
 }
 
 extension VectorEnvironment {
     /// The state of every sub-environment and of the vector's own bookkeeping, or an error
     /// saying it cannot save one.
-    public func savedEnvironmentState() throws -> EnvironmentState {
-        guard let restorable = self as? StateRestorable else { throw EnvironmentError.stateNotRestorable(environment: name) }
-        return try restorable.savedState()
-    }
+    public func savedEnvironmentState() throws -> EnvironmentState { try restorable(self, name).savedState() }
 
-    public func restoreEnvironmentState(_ state: EnvironmentState) throws {
-        guard let restorable = self as? StateRestorable else { throw EnvironmentError.stateNotRestorable(environment: name) }
-        try restorable.restoreState(state)
-    }
+    public func restoreEnvironmentState(_ state: EnvironmentState) throws { try restorable(self, name).restoreState(state) }
+}
+
+/// `environment` as ``StateRestorable``, or an error naming it.
+private func restorable(_ environment: AnyObject, _ name: String) throws -> any StateRestorable {
+    guard let restorable = environment as? any StateRestorable else { throw EnvironmentError.stateNotRestorable(environment: name) }
+    return restorable
 }
 
 extension EpisodeTally {
