@@ -52,128 +52,167 @@ func printRound(_ label: String, _ m: LanguagePPOMetrics, every: Int) {
                  label, m.iteration, m.rewardScore, m.judgeScore, m.kl, m.klK3, m.responseLength, m.entropy, m.clipFraction, m.generationTokensPerSecond))
 }
 
+/// Options of the commands that write an RLHF directory.
+struct RLHFWriteOptions: ParsableArguments {
+    @Option(help: "Save a checkpoint every this many steps (batches; PPO and GRPO rounds; sampled pairs); 0: only on Ctrl-C.")
+    var checkpointEvery = 50
+    @Flag(help: "Replace what an earlier run left in --dir (finished models, an interrupted stage's checkpoint).") var force = false
+}
+
 struct RLHFDemo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "The whole pipeline, then PPO twice — with the KL penalty and without — and a report showing the reward hacking.")
+        abstract: "The whole pipeline, then PPO twice — with the KL penalty and without — and a report showing the reward hacking.",
+        discussion: "Each stage's output is saved in --dir as it finishes; Ctrl-C saves the running stage's checkpoint, which its stage command continues with --resume.")
 
     @OptionGroup var options: RLHFOptions
+    @OptionGroup var write: RLHFWriteOptions
     @Option(help: "Initial β of the penalised run (it then adapts toward the KL target of 4 nats).") var beta: Float = 0.5
 
     func run() throws {
+        let url = options.url
+        let runner = try RLHFStageRunner(directory: url, checkpointEvery: write.checkpointEvery)
+        for stage in rlhfStages { try runner.refuseOverwriting(stage.name, outputs: stage.outputs + ["report.html"], resume: false, force: write.force) }
         let pipeline = try options.pipeline()
-        try cliErrors { try pipeline.prepare() }
-        try cliErrors { try pipeline.save(to: options.url) }
+        let preparation: [(String, (StageControl) throws -> Void)] = [
+            ("pretrain", pipeline.pretrain), ("sft", pipeline.fineTune), ("preferences", pipeline.collectPreferences), ("reward", pipeline.trainRewardModel),
+        ]
+        for (index, (stage, body)) in preparation.enumerated() {
+            let later = preparation.dropFirst(index + 1).map(\.0) + ["ppo"]
+            try runner.run(stage, then: "the stages after it (\(later.joined(separator: ", ")))", body)
+            try cliErrors { try pipeline.save(to: url) }
+        }
         var runs: [RLHFReport.Run] = []
         for beta in [beta, 0] {
             let label = beta > 0 ? "PPO, KL penalty (β from \(beta), target 4)" : "PPO, β = 0 (no KL penalty)"
-            let ppo = try cliErrors { try pipeline.runPPO(beta: beta) { printRound(label, $0, every: 10) } }
+            var c = pipeline.settings.ppo
+            c.klCoefficient = beta
+            var ppo: LanguagePPO?
+            // The unpenalised comparison run has no stage command to continue it, so it keeps no checkpoint.
+            try runner.run("ppo", checkpointed: beta > 0,
+                           then: beta > 0 ? nil : "the penalised run is saved (ppo.safetensors); `ascent rlhf demo --force` repeats the comparison") { control in
+                ppo = try pipeline.runPPO(c, control: control) { printRound(label, $0, every: 10) }
+            }
+            guard let ppo else { continue }
             runs.append(.init(label: label, history: ppo.history))
             try cliErrors {
-                try ppo.setup.policy.model.huggingFaceCheckpoint().write(to: options.url.appendingPathComponent(beta > 0 ? "ppo.safetensors" : "ppo-no-kl.safetensors"))
+                try ppo.setup.policy.model.huggingFaceCheckpoint().write(to: url.appendingPathComponent(beta > 0 ? "ppo.safetensors" : "ppo-no-kl.safetensors"))
             }
         }
         let report = RLHFReport(pipeline: pipeline, runs: runs)
         try cliErrors {
-            try AtomicFile.write(Data(report.html().utf8), to: options.url.appendingPathComponent("report.html"))
-            try writeJSON(runs.map { ["label": $0.label] }, to: options.url.appendingPathComponent("runs.json"))
-            try writeJSON(runs.map(\.history), to: options.url.appendingPathComponent("metrics.json"))
+            try AtomicFile.write(Data(report.html().utf8), to: url.appendingPathComponent("report.html"))
+            try writeJSON(runs.map { ["label": $0.label] }, to: url.appendingPathComponent("runs.json"))
+            try writeJSON(runs.map(\.history), to: url.appendingPathComponent("metrics.json"))
         }
         for run in runs {
             guard let first = run.history.first, let last = run.history.last else { continue }
             print(String(format: "%@: judge %.2f → %.2f, reward-model score %.2f → %.2f, final KL %.1f", run.label, first.judgeScore, last.judgeScore,
                          first.rewardScore, last.rewardScore, last.kl))
         }
-        print("report: \(options.url.appendingPathComponent("report.html").path)")
+        print("report: \(url.appendingPathComponent("report.html").path)")
     }
 }
 
-/// One pipeline stage as a subcommand name and its help line.
-protocol RLHFStageName { static var name: String { get }; static var abstract: String { get } }
-enum Pretrain: RLHFStageName { static let name = "pretrain", abstract = "Generate the corpus, train the tokenizer and pre-train the base model." }
-enum SFT: RLHFStageName { static let name = "sft", abstract = "Supervised fine-tuning of the base model on demonstrations." }
-enum Preferences: RLHFStageName { static let name = "preferences", abstract = "Sample response pairs from the fine-tuned model and let the judge label them." }
-enum Reward: RLHFStageName { static let name = "reward", abstract = "Train the Bradley-Terry reward model and report its held-out accuracy." }
-enum PPOStage: RLHFStageName { static let name = "ppo", abstract = "PPO against the reward model with a KL penalty to the fine-tuned model." }
-enum GRPOStage: RLHFStageName { static let name = "grpo", abstract = "Group Relative Policy Optimization (no critic)." }
-enum DPOStage: RLHFStageName { static let name = "dpo", abstract = "Direct Preference Optimization straight from the preference pairs." }
+/// One pipeline stage as a subcommand: its name, help line and the files it writes.
+protocol RLHFStageName { static var name: String { get }; static var abstract: String { get }; static var outputs: [String] { get } }
+enum Pretrain: RLHFStageName {
+    static let name = "pretrain", abstract = "Generate the corpus, train the tokenizer and pre-train the base model.", outputs = ["base.safetensors"]
+}
+enum SFT: RLHFStageName { static let name = "sft", abstract = "Supervised fine-tuning of the base model on demonstrations.", outputs = ["sft.safetensors"] }
+enum Preferences: RLHFStageName {
+    static let name = "preferences", abstract = "Sample response pairs from the fine-tuned model and let the judge label them.", outputs = ["preferences.jsonl"]
+}
+enum Reward: RLHFStageName {
+    static let name = "reward", abstract = "Train the Bradley-Terry reward model and report its held-out accuracy.", outputs = ["reward.safetensors"]
+}
+enum PPOStage: RLHFStageName {
+    static let name = "ppo", abstract = "PPO against the reward model with a KL penalty to the fine-tuned model.", outputs = ["ppo.safetensors"]
+}
+enum GRPOStage: RLHFStageName { static let name = "grpo", abstract = "Group Relative Policy Optimization (no critic).", outputs = ["grpo.safetensors"] }
+enum DPOStage: RLHFStageName { static let name = "dpo", abstract = "Direct Preference Optimization straight from the preference pairs.", outputs = ["dpo.safetensors"] }
+
+/// Every stage, in pipeline order.
+let rlhfStages: [(name: String, outputs: [String])] = {
+    let stages: [any RLHFStageName.Type] = [Pretrain.self, SFT.self, Preferences.self, Reward.self, PPOStage.self, GRPOStage.self, DPOStage.self]
+    return stages.map { ($0.name, $0.outputs) }
+}()
 
 /// `ascent rlhf <stage>`: loads what earlier stages saved in --dir, runs this one, saves.
 struct RLHFStage<Stage: RLHFStageName>: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(commandName: Stage.name, abstract: Stage.abstract,
-                             discussion: "Needs the earlier stages' output in --dir (pretrain → sft → preferences → reward → ppo/grpo; dpo needs sft and preferences).")
+                             discussion: """
+                             Needs the earlier stages' output in --dir (pretrain → sft → preferences → reward → ppo/grpo; dpo needs sft and preferences). \
+                             Ctrl-C saves checkpoints/\(Stage.name).safetensors (as does every --checkpoint-every steps); --resume with the same options \
+                             continues it exactly where it stopped.
+                             """)
     }
 
     @OptionGroup var options: RLHFOptions
+    @OptionGroup var write: RLHFWriteOptions
     @Option(help: "KL coefficient β for ppo, grpo and dpo (default: each method's own).") var beta: Float?
     @Option(help: "Rounds (ppo, grpo) or epochs (dpo).") var iterations: Int?
+    @Flag(help: "Continue this stage from the checkpoint an interrupted run saved in --dir.") var resume = false
 
     init() {}
 
     func run() throws {
-        let stage = Stage.name
+        let (stage, url) = (Stage.name, options.url)
+        let runner = try RLHFStageRunner(directory: url, checkpointEvery: write.checkpointEvery)
+        try runner.refuseOverwriting(stage, outputs: Stage.outputs, resume: resume, force: write.force)
         let pipeline = try options.pipeline()
-        try cliErrors { try pipeline.load(from: options.url) }
-        let url = options.url
-        try cliErrors {
+        try cliErrors { try pipeline.load(from: url) }
+        var report = true  // ppo and grpo write their own, with the rounds
+        try runner.run(stage, resume: resume) { control in
             switch stage {
-            case "pretrain": try pipeline.pretrain()
-            case "sft": try pipeline.fineTune()
-            case "preferences": try pipeline.collectPreferences()
-            case "reward": try pipeline.trainRewardModel()
+            case "pretrain": try pipeline.pretrain(control: control)
+            case "sft": try pipeline.fineTune(control: control)
+            case "preferences": try pipeline.collectPreferences(control: control)
+            case "reward": try pipeline.trainRewardModel(control: control)
             case "ppo":
                 var c = pipeline.settings.ppo
                 if let beta { c.klCoefficient = beta }
                 if let iterations { c.iterations = iterations }
-                let ppo = try LanguagePPO(try pipeline.optimizationSetup(seed: options.seed), configuration: c)
-                try ppo.train { printRound("PPO", $0, every: 10); return true }
-                try ppo.setup.policy.model.huggingFaceCheckpoint().write(to: url.appendingPathComponent("ppo.safetensors"))
-                try writeJSON(ppo.history, to: url.appendingPathComponent("ppo-metrics.json"))
-                try AtomicFile.write(Data(RLHFReport(pipeline: pipeline, runs: [.init(label: "PPO, β = \(c.klCoefficient)", history: ppo.history)]).html().utf8),
-                                     to: url.appendingPathComponent("ppo-report.html"))
+                let ppo = try pipeline.runPPO(c, control: control) { printRound("PPO", $0, every: 10) }
+                try saveRounds(ppo.setup.policy.model, ppo.history, label: "PPO, β = \(c.klCoefficient)", pipeline: pipeline)
+                report = false
             case "grpo":
                 var c = GRPOConfiguration()
                 c.seed = options.seed
                 if let beta { c.klCoefficient = beta }
                 if let iterations { c.iterations = iterations }
-                let grpo = try GRPO(try pipeline.optimizationSetup(seed: options.seed), configuration: c)
-                try grpo.train { printRound("GRPO", $0, every: 10); return true }
-                try grpo.setup.policy.model.huggingFaceCheckpoint().write(to: url.appendingPathComponent("grpo.safetensors"))
-                try writeJSON(grpo.history, to: url.appendingPathComponent("grpo-metrics.json"))
-                try AtomicFile.write(Data(RLHFReport(pipeline: pipeline, runs: [.init(label: "GRPO, β = \(c.klCoefficient)", history: grpo.history)]).html().utf8),
-                                     to: url.appendingPathComponent("grpo-report.html"))
+                let grpo = try pipeline.runGRPO(c, control: control) { printRound("GRPO", $0, every: 10) }
+                try saveRounds(grpo.setup.policy.model, grpo.history, label: "GRPO, β = \(c.klCoefficient)", pipeline: pipeline)
+                report = false
             case "dpo":
-                guard let supervised = pipeline.supervised, let tokenizer = pipeline.tokenizer, !pipeline.trainingPairs.isEmpty else {
-                    throw CLIError("dpo needs sft.safetensors and preferences.jsonl in \(url.path); run the earlier stages first")
-                }
                 var c = DPOConfiguration()
                 c.seed = options.seed
                 if let beta { c.beta = beta }
                 if let iterations { c.epochs = iterations }
-                var generator = RandomGenerator(seed: options.seed, stream: "dpo-init")
-                let policy = try GPT(supervised.configuration, generator: &generator)
-                policy.copyParameters(from: supervised)
-                try policy.trainDPO(on: pipeline.trainingPairs, reference: supervised, tokenizer: tokenizer, settings: c) { m in
+                let dpo = try pipeline.runDPO(c, control: control) { m in
                     print(String(format: "DPO epoch %d: loss %.3f, implicit-reward accuracy %.1f %%, margin %.2f", m.epoch, m.loss, m.accuracy * 100, m.margin))
                 }
-                try policy.huggingFaceCheckpoint().write(to: url.appendingPathComponent("dpo.safetensors"))
-                var judgeScores: [Double] = []
-                for prompt in ReviewTask.prompts {
-                    let out = try policy.generate(prompts: [tokenizer.encode(prompt)], maxNewTokens: pipeline.settings.maxNewTokens,
-                                                  stopToken: tokenizer.endOfText, generator: &generator)
-                    judgeScores.append(pipeline.settings.judge.score(try tokenizer.decodeText(out[0].filter { $0 != tokenizer.endOfText })))
-                }
-                print(String(format: "DPO policy: mean judge score %.2f over one sample per prompt", judgeScores.reduce(0, +) / Double(judgeScores.count)))
+                try dpo.policy.huggingFaceCheckpoint().write(to: url.appendingPathComponent("dpo.safetensors"))
+                print(String(format: "DPO policy: mean judge score %.2f over one sample per prompt", dpo.judgeScore))
             default:
-                throw ValidationError("unknown stage '\(stage)'; valid: pretrain, sft, preferences, reward, ppo, grpo, dpo")
-            }
-            try pipeline.save(to: url)
-            if !["ppo", "grpo"].contains(stage) {  // those write their own, with the rounds
-                try AtomicFile.write(Data(RLHFReport(pipeline: pipeline, runs: []).html().utf8), to: url.appendingPathComponent("\(stage)-report.html"))
+                throw ValidationError("unknown stage '\(stage)'; valid: \(rlhfStages.map(\.name).joined(separator: ", "))")
             }
         }
+        try cliErrors {
+            try pipeline.save(to: url)
+            if report { try AtomicFile.write(Data(RLHFReport(pipeline: pipeline, runs: []).html().utf8), to: url.appendingPathComponent("\(stage)-report.html")) }
+        }
         print("saved in \(url.path)")
+    }
+
+    /// A PPO or GRPO stage's policy, metrics and report (`<stage>.safetensors`, `-metrics.json`, `-report.html`).
+    private func saveRounds(_ model: GPT, _ history: [LanguagePPOMetrics], label: String, pipeline: RLHFPipeline) throws {
+        let url = options.url
+        try model.huggingFaceCheckpoint().write(to: url.appendingPathComponent("\(Stage.name).safetensors"))
+        try writeJSON(history, to: url.appendingPathComponent("\(Stage.name)-metrics.json"))
+        try AtomicFile.write(Data(RLHFReport(pipeline: pipeline, runs: [.init(label: label, history: history)]).html().utf8),
+                             to: url.appendingPathComponent("\(Stage.name)-report.html"))
     }
 }
 

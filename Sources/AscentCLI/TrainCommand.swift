@@ -88,12 +88,3 @@ struct TrainAlgorithm<Run: ConfigurableRun>: ParsableCommand {
 
     func run() throws { try options.train(Run.self) }
 }
-
-/// Runs `body`, turning library errors into command-line errors with their message.
-func cliErrors<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as CustomStringConvertible where !(error is ValidationError) && !(error is CLIError) {
-        throw CLIError(error.description)
-    }
-}

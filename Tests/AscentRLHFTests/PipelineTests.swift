@@ -114,7 +114,7 @@ struct RLHFPipelineTests {
         try pipeline.prepare()
         let evaluation = try #require(pipeline.rewardEvaluation)
         #expect(evaluation.accuracy > 0.7, "held-out accuracy \(evaluation.accuracy)")
-        let ppo = try pipeline.runPPO(beta: 0.05)
+        let ppo = try pipeline.runPPO()  // β 0.05, fixed
         // Rounds score 16 responses to random prompts and are noisy; compare the trained policy
         // with the fine-tuned model on the same 64 prompts and sampling seed instead.
         func meanScore(_ model: GPT) throws -> Double {

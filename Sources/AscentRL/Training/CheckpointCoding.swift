@@ -3,16 +3,18 @@ import AscentTensor
 import Foundation
 
 /// Builds a run's checkpoint: tensors by name plus JSON metadata (configuration, counters,
-/// random-generator states, history). Every algorithm's `checkpoint()` uses it.
-struct CheckpointWriter {
-    private(set) var tensors: [String: Tensor] = [:]
-    private(set) var metadata: [String: String]
+/// random-generator states, history). Every algorithm's `checkpoint()` uses it, and the RLHF
+/// stages' (`package`: shared inside Ascent, not public API).
+package struct CheckpointWriter {
+    package private(set) var tensors: [String: Tensor] = [:]
+    package private(set) var metadata: [String: String]
 
     /// - Parameter environment: the run's environment id; the versions of the engines behind it
     ///   (`mujoco_version`) are recorded with Ascent's.
-    init(format: String, environment: String) {
+    package init(format: String, environment: String? = nil) {
         metadata = ["format": format, "ascent_version": AscentVersion.string]
-        for (engine, version) in Environments.engineVersions(for: environment) { metadata[engine + "_version"] = version }
+        let engines = environment.map { Environments.engineVersions(for: $0) } ?? [:]
+        for (engine, version) in engines { metadata[engine + "_version"] = version }
     }
 
     private static let encoder: JSONEncoder = {
@@ -23,36 +25,36 @@ struct CheckpointWriter {
     }()
 
     /// Stores `value` as JSON (non-finite floats become strings, so encoding cannot fail).
-    mutating func set<T: Encodable>(_ key: String, _ value: T) {
+    package mutating func set<T: Encodable>(_ key: String, _ value: T) {
         metadata[key] = String(decoding: (try? Self.encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
     }
 
     /// A module's parameters under `prefix`.
-    mutating func add(_ module: Module, prefix: String) {
+    package mutating func add(_ module: Module, prefix: String) {
         tensors.merge(module.stateDictionary(prefix: prefix)) { $1 }
     }
 
     /// An optimiser's moments under `prefix` and its step count in metadata.
-    mutating func add(_ optimizer: Optimizer, prefix: String) {
+    package mutating func add(_ optimizer: Optimizer, prefix: String) {
         let state = optimizer.state()
         for (name, tensor) in state.tensors { tensors[prefix + name] = tensor }
         set(prefix + "scalars", state.scalars)
     }
 
-    mutating func add(tensors extra: [String: Tensor], metadata extraMetadata: [String: String]) {
+    package mutating func add(tensors extra: [String: Tensor], metadata extraMetadata: [String: String]) {
         tensors.merge(extra) { $1 }
         metadata.merge(extraMetadata) { $1 }
     }
 
-    var file: SafeTensors { SafeTensors(tensors: tensors, metadata: metadata) }
+    package var file: SafeTensors { SafeTensors(tensors: tensors, metadata: metadata) }
 }
 
 /// Reads what ``CheckpointWriter`` wrote; every problem names the field that is missing or malformed.
-struct CheckpointReader {
-    let file: SafeTensors
+package struct CheckpointReader {
+    package let file: SafeTensors
 
     /// Checks the format tag (`what` names the algorithm in the error).
-    init(_ file: SafeTensors, format: String, what: String) throws {
+    package init(_ file: SafeTensors, format: String, what: String) throws {
         guard file.metadata["format"] == format else {
             throw RLError.invalidRunDirectory("not a \(what) checkpoint (metadata 'format' is \(file.metadata["format"].map { "'\($0)'" } ?? "missing"), expected '\(format)')")
         }
@@ -65,14 +67,14 @@ struct CheckpointReader {
         return decoder
     }()
 
-    func field<T: Decodable>(_ key: String, as type: T.Type = T.self) throws -> T {
+    package func field<T: Decodable>(_ key: String, as type: T.Type = T.self) throws -> T {
         guard let text = file.metadata[key], let value = try? Self.decoder.decode(T.self, from: Data(text.utf8)) else {
             throw RLError.invalidRunDirectory("checkpoint metadata '\(key)' is missing or malformed")
         }
         return value
     }
 
-    func integer(_ key: String) throws -> Int {
+    package func integer(_ key: String) throws -> Int {
         // Counters (steps, updates, gradient steps) above 2⁵³ are corrupt: no run gets there, and
         // arithmetic on values near Int.max would overflow.
         guard let text = file.metadata[key], let value = Int(text) ?? (try? field(key, as: Int.self)), (0...(1 << 53)).contains(value) else {
@@ -81,7 +83,7 @@ struct CheckpointReader {
         return value
     }
 
-    func generator(_ key: String) throws -> RandomGenerator { try field(key, as: RandomGenerator.self) }
+    package func generator(_ key: String) throws -> RandomGenerator { try field(key, as: RandomGenerator.self) }
 
     func configuration<C: AlgorithmConfiguration>(_ type: C.Type) throws -> C {
         guard let text = file.metadata["configuration"] else { throw RLError.invalidRunDirectory("checkpoint metadata 'configuration' is missing") }
@@ -89,17 +91,17 @@ struct CheckpointReader {
     }
 
     /// The tensors under `prefix`, with the prefix removed.
-    func tensors(under prefix: String) -> [String: Tensor] {
+    package func tensors(under prefix: String) -> [String: Tensor] {
         Dictionary(uniqueKeysWithValues: file.tensors.compactMap { key, value in
             key.hasPrefix(prefix) ? (String(key.dropFirst(prefix.count)), value) : nil
         })
     }
 
-    func load(_ module: Module, prefix: String) throws {
+    package func load(_ module: Module, prefix: String) throws {
         try module.load(stateDictionary: file.tensors.filter { $0.key.hasPrefix(prefix) }, prefix: prefix)
     }
 
-    func load(_ optimizer: Optimizer, prefix: String) throws {
+    package func load(_ optimizer: Optimizer, prefix: String) throws {
         try optimizer.loadState(OptimizerState(tensors: tensors(under: prefix), scalars: try field(prefix + "scalars", as: [String: Double].self)))
     }
 }

@@ -13,8 +13,11 @@ public final class RunLock {
     private let descriptor: Int32
 
     /// Takes the lock or throws, naming the process that holds it.
-    public init(_ directory: RunDirectory) throws {
-        let path = directory.url.appendingPathComponent(".lock").path
+    public convenience init(_ directory: RunDirectory) throws { try self.init(directory: directory.url) }
+
+    /// Takes the lock on any directory written by one command at a time (an RLHF directory).
+    public init(directory: URL) throws {
+        let path = directory.appendingPathComponent(".lock").path
         descriptor = open(path, O_RDWR | O_CREAT, 0o644)
         guard descriptor >= 0 else {
             throw RLError.invalidRunDirectory("cannot open \(path) to lock the run directory: \(String(cString: strerror(errno)))")
@@ -22,7 +25,7 @@ public final class RunLock {
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             close(descriptor)
-            throw RLError.invalidRunDirectory("'\(directory.url.path)' is being written by another process (pid \(holder.isEmpty ? "unknown" : holder)); wait for it to finish or stop it")
+            throw RLError.invalidRunDirectory("'\(directory.path)' is being written by another process (pid \(holder.isEmpty ? "unknown" : holder)); wait for it to finish or stop it")
         }
         let pid = Array("\(getpid())\n".utf8)
         _ = ftruncate(descriptor, 0)

@@ -28,12 +28,14 @@ public final class RLHFPipeline {
         self.settings = settings
     }
 
-    /// When the running stage began (for ETAs).
+    /// When the running stage began, and the step it had reached then (a resumed stage starts
+    /// past 0), for ETAs.
     private var stageStart: UInt64?
+    private var stageFirstStep: Int?
 
     private func timed<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
         let start = DispatchTime.now().uptimeNanoseconds
-        stageStart = start
+        (stageStart, stageFirstStep) = (start, nil)
         let result = try body()
         stageSeconds.append((stage, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
         return result
@@ -41,15 +43,19 @@ public final class RLHFPipeline {
 
     private var endOfText: Int { tokenizer?.endOfText ?? 0 }
 
-    /// "stage step n/N: loss, tokens/s, ETA" for the log.
-    private func progress(_ stage: String, _ step: LanguageModelStep, of total: Int) -> String {
+    /// Sees every step; logs "stage step n/N: loss, tokens/s, ETA" every 50.
+    private func logProgress(_ stage: String, _ step: LanguageModelStep, of total: Int) {
+        let first = stageFirstStep ?? step.step - 1
+        stageFirstStep = first
+        guard step.step % 50 == 0 else { return }
         let elapsed = stageStart.map { Double(DispatchTime.now().uptimeNanoseconds - $0) / 1e9 } ?? 0
-        let remaining = elapsed / Double(step.step) * Double(total - step.step)
-        return String(format: "%@ step %d/%d: loss %.3f, %.0f tokens/s, ETA %.0f s", stage, step.step, total, step.loss, step.tokensPerSecond, remaining)
+        let remaining = elapsed / Double(step.step - first) * Double(total - step.step)
+        log(String(format: "%@ step %d/%d: loss %.3f, %.0f tokens/s, ETA %.0f s", stage, step.step, total, step.loss, step.tokensPerSecond, remaining))
     }
 
     /// Tokenizer and base model trained on the generated review corpus (or the user's).
-    public func pretrain() throws {
+    /// Each stage takes a `control` that saves and resumes its checkpoints and stops it on request.
+    public func pretrain(control: StageControl = .uninterrupted) throws {
         let corpus = settings.corpus ?? ReviewTask.corpus(count: settings.corpusSize, seed: settings.seed)
         let tokenizer = try timed("tokenizer") { try ByteLevelBPE.train(corpus: corpus, vocabularySize: settings.model.vocabularySize) }
         self.tokenizer = tokenizer
@@ -64,8 +70,8 @@ public final class RLHFPipeline {
         shape.vocabularySize = tokenizer.vocabularySize
         let model = try GPT(shape, generator: &generator)
         pretrainingSteps = try timed("pre-training") {
-            try model.train(on: sequences, settings: settings.pretraining, padding: eot) { step in
-                if step.step % 50 == 0 { log(progress("pre-training", step, of: settings.pretraining.steps)) }
+            try model.train(on: sequences, settings: settings.pretraining, padding: eot, stage: "pretrain", control: control) { step in
+                logProgress("pre-training", step, of: settings.pretraining.steps)
                 return true
             }
         }
@@ -73,7 +79,7 @@ public final class RLHFPipeline {
     }
 
     /// Supervised fine-tuning of a copy of the base model on prompt → response demonstrations.
-    public func fineTune() throws {
+    public func fineTune(control: StageControl = .uninterrupted) throws {
         guard let tokenizer, let base else { throw RLHFError.invalidInput("fine-tuning needs the pre-trained base model first") }
         let eot = tokenizer.endOfText!
         let sequences = ReviewTask.demonstrations(count: settings.demonstrations, seed: settings.seed &+ 1).map {
@@ -83,8 +89,8 @@ public final class RLHFPipeline {
         let model = try GPT(base.configuration, generator: &generator)
         model.copyParameters(from: base)
         supervisedSteps = try timed("supervised fine-tuning") {
-            try model.train(on: sequences, settings: settings.supervised, padding: eot) { step in
-                if step.step % 50 == 0 { log(progress("fine-tuning", step, of: settings.supervised.steps)) }
+            try model.train(on: sequences, settings: settings.supervised, padding: eot, stage: "sft", control: control) { step in
+                logProgress("fine-tuning", step, of: settings.supervised.steps)
                 return true
             }
         }
@@ -93,13 +99,14 @@ public final class RLHFPipeline {
 
     /// Pairs of fine-tuned-model samples per prompt, labelled by the judge and split into
     /// training and held-out sets.
-    public func collectPreferences() throws {
+    public func collectPreferences(control: StageControl = .uninterrupted) throws {
         guard let tokenizer, let supervised else { throw RLHFError.invalidInput("preferences need the fine-tuned model first") }
-        var generator = RandomGenerator(seed: settings.seed, stream: "rlhf-preferences")
-        let pairs = try timed("preference sampling") {
-            try PreferencePair.sample(from: supervised, tokenizer: tokenizer, prompts: ReviewTask.prompts, pairsPerPrompt: settings.pairsPerPrompt,
-                                      maxNewTokens: settings.maxNewTokens, judge: settings.judge, generator: &generator)
-        }
+        let sampling = PreferenceSampling(policy: supervised, tokenizer: tokenizer, prompts: ReviewTask.prompts, pairsPerPrompt: settings.pairsPerPrompt,
+                                          maxNewTokens: settings.maxNewTokens, judge: settings.judge,
+                                          generator: RandomGenerator(seed: settings.seed, stream: "rlhf-preferences"))
+        try timed("preference sampling") { try sampling.run(control) }
+        let pairs = sampling.state.pairs
+        var generator = sampling.state.generator
         let order = generator.permutation(pairs.count)
         let heldOut = Int(Double(pairs.count) * settings.heldOutFraction)
         heldOutPairs = order.prefix(heldOut).map { pairs[$0] }
@@ -108,13 +115,13 @@ public final class RLHFPipeline {
     }
 
     /// The reward model trained on the training pairs and evaluated on the held-out ones.
-    public func trainRewardModel() throws {
+    public func trainRewardModel(control: StageControl = .uninterrupted) throws {
         guard let tokenizer, let supervised, !trainingPairs.isEmpty else { throw RLHFError.invalidInput("the reward model needs preference pairs first") }
         var generator = RandomGenerator(seed: settings.seed, stream: "rlhf-reward-init")
         let model = try RewardModel(initializedFrom: supervised, generator: &generator)
         try timed("reward model") {
-            try model.train(on: trainingPairs, tokenizer: tokenizer, settings: settings.reward) { epoch, loss, accuracy in
-                log(String(format: "reward model epoch %d: loss %.3f, training accuracy %.1f %%", epoch, loss, accuracy * 100))
+            try model.train(on: trainingPairs, tokenizer: tokenizer, settings: settings.reward, control: control) { m in
+                self.log(String(format: "reward model epoch %d: loss %.3f, training accuracy %.1f %%, mean score gap %.2f", m.epoch, m.loss, m.accuracy * 100, m.margin))
             }
         }
         var sampler = RandomGenerator(seed: settings.seed, stream: "rlhf-ranking")
@@ -140,18 +147,45 @@ public final class RLHFPipeline {
                                              judge: settings.judge, prompts: ReviewTask.prompts)
     }
 
-    /// PPO with the configured settings and penalty β; returns the trained run.
-    public func runPPO(beta: Float, callback: (LanguagePPOMetrics) -> Void = { _ in }) throws -> LanguagePPO {
-        var configuration = settings.ppo
-        configuration.klCoefficient = beta
+    /// PPO with `configuration` (the settings' by default); returns the trained run.
+    public func runPPO(_ configuration: LanguagePPOConfiguration? = nil, control: StageControl = .uninterrupted,
+                       callback: (LanguagePPOMetrics) -> Void = { _ in }) throws -> LanguagePPO {
+        let configuration = configuration ?? settings.ppo
+        let beta = configuration.klCoefficient
         let ppo = try LanguagePPO(try optimizationSetup(seed: settings.seed), configuration: configuration)
         try timed(configuration.adaptiveKL && beta > 0 ? "PPO, β from \(beta), adaptive" : "PPO, β = \(beta)") {
-            try ppo.train { metrics in
-                callback(metrics)
-                return true
-            }
+            try ppo.train(control: control) { callback($0); return true }
         }
         return ppo
+    }
+
+    /// GRPO with `configuration`; returns the trained run.
+    public func runGRPO(_ configuration: GRPOConfiguration, control: StageControl = .uninterrupted,
+                        callback: (LanguagePPOMetrics) -> Void = { _ in }) throws -> GRPO {
+        let grpo = try GRPO(try optimizationSetup(seed: settings.seed), configuration: configuration)
+        try timed("GRPO, β = \(configuration.klCoefficient)") {
+            try grpo.train(control: control) { callback($0); return true }
+        }
+        return grpo
+    }
+
+    /// DPO from the fine-tuned model on the training pairs; returns the policy and its mean
+    /// judge score over one sample per prompt.
+    public func runDPO(_ configuration: DPOConfiguration, control: StageControl = .uninterrupted,
+                       callback: @escaping (PreferenceEpochMetrics) -> Void = { _ in }) throws -> (policy: GPT, judgeScore: Double) {
+        guard let supervised, let tokenizer, !trainingPairs.isEmpty else { throw RLHFError.invalidInput("DPO needs the fine-tuned model and preference pairs first") }
+        var generator = RandomGenerator(seed: configuration.seed, stream: "dpo-init")
+        let policy = try GPT(supervised.configuration, generator: &generator)
+        policy.copyParameters(from: supervised)
+        try timed("DPO, β = \(configuration.beta)") {
+            try policy.trainDPO(on: trainingPairs, reference: supervised, tokenizer: tokenizer, settings: configuration, control: control, callback: callback)
+        }
+        var judgeScores: [Double] = []
+        for prompt in ReviewTask.prompts {
+            let out = try policy.generate(prompts: [tokenizer.encode(prompt)], maxNewTokens: settings.maxNewTokens, stopToken: tokenizer.endOfText, generator: &generator)
+            judgeScores.append(settings.judge.score(try tokenizer.decodeText(out[0].filter { $0 != tokenizer.endOfText })))
+        }
+        return (policy, judgeScores.reduce(0, +) / Double(judgeScores.count))
     }
 
     /// Every stage up to the reward model.

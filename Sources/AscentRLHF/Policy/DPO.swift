@@ -23,57 +23,38 @@ public struct DPOConfiguration: Codable, Sendable, Equatable {
     }
 }
 
-/// What a DPO epoch reports.
-public struct DPOMetrics: Codable, Sendable, Equatable {
-    public var epoch: Int
-    public var loss: Double
-    /// Fraction of pairs whose implicit reward ranks the chosen response higher.
-    public var accuracy: Double
-    /// Mean implicit reward margin β [(π_c − ref_c) − (π_r − ref_r)].
-    public var margin: Double
-}
-
 extension GPT {
-    /// Trains this model (the policy, initialised from `reference`'s weights) with DPO.
+    /// Trains this model (the policy, initialised from `reference`'s weights) with DPO; `callback`
+    /// sees each epoch, and `control` saves and resumes checkpoints of stage `dpo`.
     public func trainDPO(on pairs: [PreferencePair], reference: GPT, tokenizer: ByteLevelBPE, settings: DPOConfiguration,
-                         callback: (DPOMetrics) -> Void = { _ in }) throws {
+                         control: StageControl = .uninterrupted, callback: @escaping (PreferenceEpochMetrics) -> Void = { _ in }) throws {
         guard reference.configuration == configuration else {
             throw RLHFError.invalidWeights("the reference model (\(reference.configuration)) differs from the policy (\(configuration))")
         }
         guard !pairs.isEmpty else { throw RLHFError.invalidInput("no preference pairs for DPO") }
         try settings.validate()
-        let optimizer = Adam(namedParameters(), learningRate: settings.learningRate, epsilon: 1e-5)
-        var generator = RandomGenerator(seed: settings.seed, stream: "dpo-batches")
         let padding = tokenizer.endOfText ?? 0
         func sequence(_ prompt: String, _ response: String) -> TokenSequence {
             TokenSequence(prompt: tokenizer.encode(prompt), response: tokenizer.encode(response) + (tokenizer.endOfText.map { [$0] } ?? []))
         }
         let encoded = pairs.map { (sequence($0.prompt, $0.chosen), sequence($0.prompt, $0.rejected)) }
-        let parameters = self.parameters
-        for epoch in 1...settings.epochs {
-            var sums = (loss: 0.0, correct: 0, margin: 0.0, seen: 0)
-            let order = generator.permutation(encoded.count)
-            for start in stride(from: 0, to: order.count, by: settings.batchSize) {
-                let rows = order[start..<Swift.min(start + settings.batchSize, order.count)].map { encoded[$0] }
-                let n = rows.count
-                let batch = TokenBatch(rows.map(\.0) + rows.map(\.1), contextLength: configuration.contextLength, padding: padding)
-                let policy = (self(batch.inputs).tokenLogProbabilities(batch.targets) * batch.mask).sum(alongAxis: 1)
-                let frozen = (targetLogProbabilities(reference, batch) * batch.mask).sum(alongAxis: 1)
-                let implicit = (policy - frozen) * settings.beta  // [2n]
-                let margin = implicit.slice(alongAxis: 0, 0..<n) - implicit.slice(alongAxis: 0, n..<(2 * n))
-                let loss = (-margin).softplus().mean()
-                optimizer.zeroGradients()
-                loss.backward()
-                guard loss.item.isFinite else { throw RLHFError.invalidInput("the DPO loss became NaN; lower the learning rate") }
-                _ = clipGradientNorm(parameters, maxNorm: 1)
-                optimizer.step()
-                sums.loss += Double(loss.item) * Double(n)
-                sums.correct += margin.scalars.filter { $0 > 0 }.count
-                sums.margin += Double(margin.sum().item)
-                sums.seen += n
-            }
-            let seen = Double(sums.seen)
-            callback(DPOMetrics(epoch: epoch, loss: sums.loss / seen, accuracy: Double(sums.correct) / seen, margin: sums.margin / seen))
+        var data = Fingerprint(), frozen = Fingerprint()
+        data.add(pairs)
+        frozen.add(reference)
+        let loop = PreferenceLoop(stage: "dpo", identity: ["settings": identityJSON(settings), "data": data.hex, "reference": frozen.hex], module: self,
+                                  optimizer: Adam(namedParameters(), learningRate: settings.learningRate, epsilon: 1e-5),
+                                  pairs: encoded.count, epochs: settings.epochs, batchSize: settings.batchSize,
+                                  generator: RandomGenerator(seed: settings.seed, stream: "dpo-batches")) { [unowned self] indices in
+            let rows = indices.map { encoded[$0] }
+            let n = rows.count
+            let batch = TokenBatch(rows.map(\.0) + rows.map(\.1), contextLength: configuration.contextLength, padding: padding)
+            let policy = (self(batch.inputs).tokenLogProbabilities(batch.targets) * batch.mask).sum(alongAxis: 1)
+            let frozen = (targetLogProbabilities(reference, batch) * batch.mask).sum(alongAxis: 1)
+            let implicit = (policy - frozen) * settings.beta  // [2n]
+            let margin = implicit.slice(alongAxis: 0, 0..<n) - implicit.slice(alongAxis: 0, n..<(2 * n))
+            return ((-margin).softplus().mean(), margin.scalars)
         }
+        loop.onEpoch = callback
+        try loop.run(control)
     }
 }

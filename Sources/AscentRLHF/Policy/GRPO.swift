@@ -33,30 +33,46 @@ public struct GRPOConfiguration: Codable, Sendable, Equatable {
     }
 }
 
-public final class GRPO {
+/// GRPO as a resumable loop whose step is one round.
+public final class GRPO: ResumableLoop {
+    struct State: Codable {
+        var generator: RandomGenerator
+        var history: [LanguagePPOMetrics] = []
+    }
+
     public let setup: LanguageModelOptimization
     public let configuration: GRPOConfiguration
-    public private(set) var history: [LanguagePPOMetrics] = []
+    public var history: [LanguagePPOMetrics] { state.history }
     private let optimizer: Adam
-    private var generator: RandomGenerator
+    var state: State
 
     public init(_ setup: LanguageModelOptimization, configuration: GRPOConfiguration) throws {
         try configuration.validate()
         self.setup = setup
         self.configuration = configuration
         optimizer = Adam(setup.policy.model.namedParameters(), learningRate: configuration.learningRate, epsilon: 1e-5)
-        generator = RandomGenerator(seed: configuration.seed, stream: "rlhf-grpo")
+        state = State(generator: RandomGenerator(seed: configuration.seed, stream: "rlhf-grpo"))
     }
 
-    public func train(callback: (LanguagePPOMetrics) throws -> Bool = { _ in true }) throws {
-        for _ in 0..<configuration.iterations { guard try callback(try iterate()) else { break } }
+    var stage: String { "grpo" }
+    private(set) lazy var identity = setup.identity(configuration)
+    var modules: [String: Module] { ["model": setup.policy.model] }
+    var optimizers: [String: Optimizer] { ["model": optimizer] }
+    var stepsDone: Int { state.history.count }
+    var isFinished: Bool { stepsDone >= configuration.iterations }
+    func step() throws { _ = try iterate() }
+
+    /// Runs every round; `callback` sees each round's metrics and returns false to stop.
+    /// `control` saves and resumes checkpoints.
+    public func train(control: StageControl = .uninterrupted, callback: (LanguagePPOMetrics) throws -> Bool = { _ in true }) throws {
+        try run(control) { try callback(history.last!) }
     }
 
     public func iterate() throws -> LanguagePPOMetrics {
         let c = configuration
         let start = DispatchTime.now().uptimeNanoseconds
         let rollout = try setup.rollout(count: c.promptsPerIteration * c.groupSize, groupSize: c.groupSize, maxNewTokens: c.maxNewTokens,
-                                        temperature: c.temperature, generator: &generator)
+                                        temperature: c.temperature, generator: &state.generator)
         let (rows, time) = (rollout.batch.inputs.shape[0], rollout.batch.inputs.shape[1])
         var sequenceAdvantages = [Float](repeating: 0, count: rows)
         for group in stride(from: 0, to: rows, by: c.groupSize) {
@@ -91,7 +107,7 @@ public final class GRPO {
         let epochs = Double(c.epochs), n = Double(rows)
         let mask = rollout.batch.mask.scalars
         var m = LanguagePPOMetrics()
-        m.iteration = history.count + 1
+        m.iteration = state.history.count + 1
         m.rewardScore = Double(rollout.scores.reduce(0, +)) / n
         m.judgeScore = rollout.judgeScores.reduce(0, +) / n
         (m.kl, m.klK3) = klEstimates(policy: rollout.oldLogProbabilities, reference: rollout.referenceLogProbabilities, mask: mask, responses: rows)
@@ -104,7 +120,7 @@ public final class GRPO {
         m.updateTokensPerSecond = Double(mask.reduce(0, +)) * epochs / (Double(DispatchTime.now().uptimeNanoseconds - updateStart) / 1e9)
         m.samples = Array(rollout.texts.prefix(3))
         m.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        history.append(m)
+        state.history.append(m)
         return m
     }
 }

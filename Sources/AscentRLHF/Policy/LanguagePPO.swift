@@ -109,6 +109,16 @@ public final class LanguageModelOptimization {
         (self.policy, self.reference, self.rewardModel, self.tokenizer, self.judge, self.prompts) = (policy, reference, rewardModel, tokenizer, judge, prompts)
     }
 
+    /// A policy-optimisation loop's identity: its settings, the prompts, and digests of the
+    /// frozen reference and reward model (a resumed run must optimise against the same ones).
+    func identity(_ settings: some Encodable) -> [String: String] {
+        var prompts = Fingerprint(), frozen = Fingerprint()
+        for prompt in self.prompts { prompts.add(prompt) }
+        frozen.add(reference)
+        frozen.add(rewardModel)
+        return ["settings": identityJSON(settings), "prompts": prompts.hex, "models": frozen.hex]
+    }
+
     /// Samples `count` prompts (or `groupSize` responses for each of count/groupSize prompts) and scores the responses.
     func rollout(count: Int, groupSize: Int = 1, maxNewTokens: Int, temperature: Float, generator: inout RandomGenerator) throws -> Rollout {
         let start = DispatchTime.now().uptimeNanoseconds
@@ -131,43 +141,57 @@ public final class LanguageModelOptimization {
     }
 }
 
-/// PPO against the reward model with a per-token KL penalty to the frozen reference.
-public final class LanguagePPO {
+/// PPO against the reward model with a per-token KL penalty to the frozen reference; a
+/// resumable loop whose step is one round.
+public final class LanguagePPO: ResumableLoop {
+    struct State: Codable {
+        var generator: RandomGenerator
+        var beta: Float
+        var history: [LanguagePPOMetrics] = []
+    }
+
     public let setup: LanguageModelOptimization
     public let configuration: LanguagePPOConfiguration
-    public private(set) var beta: Float
-    public private(set) var history: [LanguagePPOMetrics] = []
+    /// The KL coefficient of the next round (it adapts when `adaptiveKL` is set).
+    public var beta: Float { state.beta }
+    public var history: [LanguagePPOMetrics] { state.history }
     private let optimizer: Adam
-    private var generator: RandomGenerator
+    var state: State
 
     public init(_ setup: LanguageModelOptimization, configuration: LanguagePPOConfiguration) throws {
         try configuration.validate()
         self.setup = setup
         self.configuration = configuration
-        beta = configuration.klCoefficient
         optimizer = Adam(setup.policy.namedParameters(), learningRate: configuration.learningRate, epsilon: 1e-5)
-        generator = RandomGenerator(seed: configuration.seed, stream: "rlhf-ppo")
+        state = State(generator: RandomGenerator(seed: configuration.seed, stream: "rlhf-ppo"), beta: configuration.klCoefficient)
     }
 
+    var stage: String { "ppo" }
+    private(set) lazy var identity = setup.identity(configuration)
+    var modules: [String: Module] { ["policy": setup.policy] }
+    var optimizers: [String: Optimizer] { ["policy": optimizer] }
+    var stepsDone: Int { state.history.count }
+    var isFinished: Bool { stepsDone >= configuration.iterations }
+    func step() throws { _ = try iterate() }
+
     /// Runs every round; `callback` sees each round's metrics and returns false to stop.
-    public func train(callback: (LanguagePPOMetrics) throws -> Bool = { _ in true }) throws {
-        for _ in 0..<configuration.iterations {
-            guard try callback(try iterate()) else { break }
-        }
+    /// `control` saves and resumes checkpoints.
+    public func train(control: StageControl = .uninterrupted, callback: (LanguagePPOMetrics) throws -> Bool = { _ in true }) throws {
+        try run(control) { try callback(history.last!) }
     }
 
     /// One rollout and update.
     public func iterate() throws -> LanguagePPOMetrics {
         let c = configuration
         let start = DispatchTime.now().uptimeNanoseconds
-        let rollout = try setup.rollout(count: c.batchSize, maxNewTokens: c.maxNewTokens, temperature: c.temperature, generator: &generator)
+        let rollout = try setup.rollout(count: c.batchSize, maxNewTokens: c.maxNewTokens, temperature: c.temperature, generator: &state.generator)
         let (rows, time) = (rollout.batch.inputs.shape[0], rollout.batch.inputs.shape[1])
         let mask = rollout.batch.mask.scalars
         let oldValues = withoutGradients { setup.policy.evaluate(rollout.batch).values }.scalars
         // Per-token rewards: −β (log π − log π_ref), plus the score at each response's last token.
         var rewards = [Float](repeating: 0, count: rows * time)
         for i in 0..<(rows * time) where mask[i] > 0 {
-            rewards[i] = -beta * (rollout.oldLogProbabilities[i] - rollout.referenceLogProbabilities[i])
+            rewards[i] = -state.beta * (rollout.oldLogProbabilities[i] - rollout.referenceLogProbabilities[i])
         }
         let kl = klEstimates(policy: rollout.oldLogProbabilities, reference: rollout.referenceLogProbabilities, mask: mask, responses: rows)
         for r in 0..<rows {
@@ -193,7 +217,7 @@ public final class LanguagePPO {
         let updateStart = DispatchTime.now().uptimeNanoseconds
         var sums = (policy: 0.0, value: 0.0, entropy: 0.0, clipped: 0.0, batches: 0)
         for _ in 0..<c.epochs {
-            let order = generator.permutation(rows)
+            let order = state.generator.permutation(rows)
             for startRow in stride(from: 0, to: rows, by: c.minibatchSize) {
                 let chosen = Array(order[startRow..<Swift.min(startRow + c.minibatchSize, rows)])
                 func pick(_ values: [Float]) -> Tensor { Tensor(shape: [chosen.count, time], chosen.flatMap { values[($0 * time)..<(($0 + 1) * time)] }) }
@@ -207,7 +231,7 @@ public final class LanguagePPO {
                 let loss = policyLoss + valueLoss * c.valueCoefficient - entropy * c.entropyCoefficient
                 optimizer.zeroGradients()
                 loss.backward()
-                guard loss.item.isFinite else { throw RLHFError.invalidInput("the PPO loss became NaN at round \(history.count + 1); lower the learning rate") }
+                guard loss.item.isFinite else { throw RLHFError.invalidInput("the PPO loss became NaN at round \(state.history.count + 1); lower the learning rate") }
                 _ = clipGradientNorm(setup.policy.parameters, maxNorm: c.maxGradientNorm)
                 optimizer.step()
                 let subMask = sub.mask.scalars
@@ -219,26 +243,26 @@ public final class LanguagePPO {
         let responseTokens = Double(mask.reduce(0, +))
         var m = LanguagePPOMetrics()
         let n = Double(rows), batches = Double(Swift.max(sums.batches, 1))
-        m.iteration = history.count + 1
+        m.iteration = state.history.count + 1
         m.rewardScore = Double(rollout.scores.reduce(0, +)) / n
         m.judgeScore = rollout.judgeScores.reduce(0, +) / n
         (m.kl, m.klK3) = kl
-        m.nonScoreReward = -Double(beta) * kl.k1
+        m.nonScoreReward = -Double(state.beta) * kl.k1
         m.entropy = sums.entropy / batches
         m.responseLength = Double(rollout.responses.map(\.count).reduce(0, +)) / n
         m.clipFraction = sums.clipped / batches
         m.policyLoss = sums.policy / batches
         m.valueLoss = sums.value / batches
-        m.beta = Double(beta)
+        m.beta = Double(state.beta)
         m.generationTokensPerSecond = Double(rollout.responses.map(\.count).reduce(0, +)) / rollout.generationSeconds
         m.updateTokensPerSecond = responseTokens * Double(c.epochs) / updateSeconds
         m.samples = Array(rollout.texts.prefix(3))
         m.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         if c.adaptiveKL {  // Ziegler et al.: β ← β (1 + clip(KL / target − 1, ±0.2) · n / horizon)
             let error = Swift.min(Swift.max(Float(m.kl) / c.targetKL - 1, -0.2), 0.2)
-            beta *= 1 + error * Float(rows) / c.klHorizon
+            state.beta *= 1 + error * Float(rows) / c.klHorizon
         }
-        history.append(m)
+        state.history.append(m)
         return m
     }
 }

@@ -41,21 +41,50 @@ public struct PreferencePair: Codable, Sendable, Equatable {
         encoder.outputFormatting = [.sortedKeys]
         return pairs.map { String(decoding: (try? encoder.encode($0)) ?? Data(), as: UTF8.self) }.joined(separator: "\n") + "\n"
     }
+}
 
-    /// Pairs labelled by `judge` from two samples of `policy` per prompt (ties dropped).
-    public static func sample(from policy: GPT, tokenizer: ByteLevelBPE, prompts: [String], pairsPerPrompt: Int, maxNewTokens: Int,
-                              judge: Judge, generator: inout RandomGenerator) throws -> [PreferencePair] {
+/// Preference pairs labelled by a judge from two samples of a policy per prompt (ties
+/// dropped), as a resumable loop whose step is one sampled pair: `pairsPerPrompt` steps for each
+/// prompt in turn.
+final class PreferenceSampling: ResumableLoop {
+    struct State: Codable {
+        var generator: RandomGenerator
+        var sampled = 0
         var pairs: [PreferencePair] = []
-        for prompt in prompts {
-            let encoded = tokenizer.encode(prompt)
-            for _ in 0..<pairsPerPrompt {
-                let samples = try policy.generate(prompts: [encoded, encoded], maxNewTokens: maxNewTokens, stopToken: tokenizer.endOfText,
-                                                  generator: &generator)
-                let texts = try samples.map { try tokenizer.decodeText($0.filter { $0 != tokenizer.endOfText }) }
-                guard let firstWins = judge.prefers(texts[0], over: texts[1]) else { continue }
-                pairs.append(PreferencePair(prompt: prompt, chosen: firstWins ? texts[0] : texts[1], rejected: firstWins ? texts[1] : texts[0]))
-            }
-        }
-        return pairs
+    }
+
+    let policy: GPT
+    let tokenizer: ByteLevelBPE
+    let prompts: [String]
+    let pairsPerPrompt: Int
+    let maxNewTokens: Int
+    let judge: Judge
+    var state: State
+
+    init(policy: GPT, tokenizer: ByteLevelBPE, prompts: [String], pairsPerPrompt: Int, maxNewTokens: Int, judge: Judge, generator: RandomGenerator) {
+        (self.policy, self.tokenizer, self.prompts, self.pairsPerPrompt, self.maxNewTokens, self.judge) = (policy, tokenizer, prompts, pairsPerPrompt, maxNewTokens, judge)
+        state = State(generator: generator)
+    }
+
+    var stage: String { "preferences" }
+    private(set) lazy var identity: [String: String] = {
+        var inputs = Fingerprint()
+        for prompt in prompts { inputs.add(prompt) }
+        inputs.add(policy)
+        return ["settings": identityJSON(["pairs_per_prompt": pairsPerPrompt, "max_new_tokens": maxNewTokens]), "judge": identityJSON(judge), "inputs": inputs.hex]
+    }()
+    var modules: [String: Module] { [:] }
+    var optimizers: [String: Optimizer] { [:] }
+    var stepsDone: Int { state.sampled }
+    var isFinished: Bool { state.sampled >= prompts.count * pairsPerPrompt }
+
+    func step() throws {
+        let prompt = prompts[state.sampled / pairsPerPrompt]
+        let encoded = tokenizer.encode(prompt)
+        let samples = try policy.generate(prompts: [encoded, encoded], maxNewTokens: maxNewTokens, stopToken: tokenizer.endOfText, generator: &state.generator)
+        let texts = try samples.map { try tokenizer.decodeText($0.filter { $0 != tokenizer.endOfText }) }
+        state.sampled += 1
+        guard let firstWins = judge.prefers(texts[0], over: texts[1]) else { return }
+        state.pairs.append(PreferencePair(prompt: prompt, chosen: firstWins ? texts[0] : texts[1], rejected: firstWins ? texts[1] : texts[0]))
     }
 }

@@ -78,37 +78,29 @@ public struct RewardEvaluation: Codable, Sendable, Equatable {
 }
 
 extension RewardModel {
-    /// Trains on `pairs` with the Bradley–Terry loss; `callback` sees (epoch, mean loss, training accuracy).
-    public func train(on pairs: [PreferencePair], tokenizer: ByteLevelBPE, settings: RewardTraining,
-                      callback: (Int, Double, Double) -> Void = { _, _, _ in }) throws {
+    /// Trains on `pairs` with the Bradley–Terry loss; `callback` sees each epoch. `control`
+    /// saves and resumes checkpoints of stage `reward`.
+    public func train(on pairs: [PreferencePair], tokenizer: ByteLevelBPE, settings: RewardTraining, control: StageControl = .uninterrupted,
+                      callback: @escaping (PreferenceEpochMetrics) -> Void = { _ in }) throws {
         guard !pairs.isEmpty else { throw RLHFError.invalidInput("no preference pairs to train the reward model on") }
         try settings.validate()
-        let optimizer = Adam.adamW(namedParameters(), learningRate: settings.learningRate, weightDecay: 0.01)
-        var generator = RandomGenerator(seed: settings.seed, stream: "reward-batches")
         let encoded = pairs.map { (tokenizer.encode($0.prompt + $0.chosen), tokenizer.encode($0.prompt + $0.rejected)) }
-        let parameters = self.parameters
-        for epoch in 1...settings.epochs {
-            var lossSum = 0.0, correct = 0, seen = 0
-            let order = generator.permutation(encoded.count)
-            for start in stride(from: 0, to: order.count, by: settings.batchSize) {
-                let rows = order[start..<Swift.min(start + settings.batchSize, order.count)].map { encoded[$0] }
-                let batch = TokenBatch((rows.map(\.0) + rows.map(\.1)).map { TokenSequence(tokens: $0 + [0], trained: Array(repeating: false, count: $0.count + 1)) },
-                                       contextLength: body.configuration.contextLength, padding: 0)
-                let all = scores(batch.inputs, lengths: batch.lengths)
-                let n = rows.count
-                let (chosen, rejected) = (all.slice(alongAxis: 0, 0..<n), all.slice(alongAxis: 0, n..<(2 * n)))
-                let loss = bradleyTerryLoss(chosen: chosen, rejected: rejected, margin: settings.margin)
-                optimizer.zeroGradients()
-                loss.backward()
-                guard loss.item.isFinite else { throw RLHFError.invalidInput("the reward-model loss became NaN; lower the learning rate") }
-                _ = clipGradientNorm(parameters, maxNorm: 1)
-                optimizer.step()
-                lossSum += Double(loss.item) * Double(n)
-                correct += zip(chosen.scalars, rejected.scalars).filter { $0 > $1 }.count
-                seen += n
-            }
-            callback(epoch, lossSum / Double(seen), Double(correct) / Double(seen))
+        var data = Fingerprint()
+        data.add(pairs)
+        let loop = PreferenceLoop(stage: "reward", identity: ["settings": identityJSON(settings), "data": data.hex], module: self,
+                                  optimizer: Adam.adamW(namedParameters(), learningRate: settings.learningRate, weightDecay: 0.01),
+                                  pairs: encoded.count, epochs: settings.epochs, batchSize: settings.batchSize,
+                                  generator: RandomGenerator(seed: settings.seed, stream: "reward-batches")) { [unowned self] indices in
+            let rows = indices.map { encoded[$0] }
+            let batch = TokenBatch((rows.map(\.0) + rows.map(\.1)).map { TokenSequence(tokens: $0 + [0], trained: Array(repeating: false, count: $0.count + 1)) },
+                                   contextLength: body.configuration.contextLength, padding: 0)
+            let all = scores(batch.inputs, lengths: batch.lengths)
+            let n = rows.count
+            let (chosen, rejected) = (all.slice(alongAxis: 0, 0..<n), all.slice(alongAxis: 0, n..<(2 * n)))
+            return (bradleyTerryLoss(chosen: chosen, rejected: rejected, margin: settings.margin), zip(chosen.scalars, rejected.scalars).map { $0 - $1 })
         }
+        loop.onEpoch = callback
+        try loop.run(control)
     }
 
     /// Accuracy on held-out `pairs`, and Kendall τ against `judge` on `responseSets` (each a

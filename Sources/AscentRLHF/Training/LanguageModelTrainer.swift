@@ -34,43 +34,73 @@ public struct LanguageModelStep: Codable, Sendable, Equatable {
 
 extension GPT {
     /// Trains on `sequences` (at least one must have a trained position); `callback` sees every
-    /// step and returns false to stop. Returns the steps' records.
+    /// step and returns false to stop. `stage` names the checkpoints `control` saves and resumes
+    /// (`pretrain`, `sft`). Returns the steps' records, those before a resume included.
     @discardableResult
-    public func train(on sequences: [TokenSequence], settings: LanguageModelTraining, padding: Int,
+    public func train(on sequences: [TokenSequence], settings: LanguageModelTraining, padding: Int, stage: String = "pretrain",
+                      control: StageControl = .uninterrupted,
                       callback: (LanguageModelStep) throws -> Bool = { _ in true }) throws -> [LanguageModelStep] {
+        let loop = try LanguageModelLoop(stage: stage, model: self, sequences: sequences, settings: settings, padding: padding)
+        try loop.run(control) { try callback(loop.state.records.last!) }
+        return loop.state.records
+    }
+}
+
+/// Next-token training as a resumable loop: one step is one minibatch.
+final class LanguageModelLoop: ResumableLoop {
+    struct State: Codable {
+        var batches: ShuffledBatches
+        var records: [LanguageModelStep] = []
+    }
+
+    let stage: String
+    let model: GPT
+    let sequences: [TokenSequence]
+    let settings: LanguageModelTraining
+    let padding: Int
+    let optimizer: Adam
+    let parameters: [Parameter]
+    let schedule: LearningRateSchedule
+    var state: State
+
+    init(stage: String, model: GPT, sequences: [TokenSequence], settings: LanguageModelTraining, padding: Int) throws {
         try settings.validate()
         guard sequences.contains(where: { $0.tokens.count > 1 && $0.trained.dropLast().contains(true) }) else {
             throw RLHFError.invalidInput("no sequence has a position to train on (sequences need at least two tokens)")
         }
-        let optimizer = Adam.adamW(namedParameters(), learningRate: settings.learningRate, weightDecay: settings.weightDecay)
-        let schedule = LearningRateSchedule.warmup(steps: settings.warmupSteps,
-                                                   then: .cosine(peak: settings.learningRate, minimum: settings.learningRate / 10, steps: settings.steps))
-        let parameters = self.parameters
-        var generator = RandomGenerator(seed: settings.seed, stream: "lm-batches")
-        var order: [Int] = [], cursor = 0
-        var records: [LanguageModelStep] = []
-        for step in 0..<settings.steps {
-            let start = DispatchTime.now().uptimeNanoseconds
-            var chosen: [TokenSequence] = []
-            while chosen.count < settings.batchSize {
-                if cursor == order.count { order = generator.permutation(sequences.count); cursor = 0 }
-                chosen.append(sequences[order[cursor]])
-                cursor += 1
-            }
-            let batch = TokenBatch(chosen, contextLength: configuration.contextLength, padding: padding)
-            optimizer.learningRate = schedule.value(atStep: step)
-            optimizer.zeroGradients()
-            let loss = self(batch.inputs).crossEntropy(targets: batch.targets, mask: batch.mask)
-            loss.backward()
-            guard loss.item.isFinite else { throw RLHFError.invalidInput("the language-model loss became NaN or infinite at step \(step); lower the learning rate") }
-            _ = clipGradientNorm(parameters, maxNorm: settings.maxGradientNorm)
-            optimizer.step()
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            let record = LanguageModelStep(step: step + 1, loss: Double(loss.item), learningRate: Double(optimizer.learningRate),
-                                           tokensPerSecond: Double(batch.lengths.reduce(0, +)) / seconds)
-            records.append(record)
-            guard try callback(record) else { break }
+        (self.stage, self.model, self.sequences, self.settings, self.padding) = (stage, model, sequences, settings, padding)
+        optimizer = Adam.adamW(model.namedParameters(), learningRate: settings.learningRate, weightDecay: settings.weightDecay)
+        parameters = model.parameters
+        schedule = .warmup(steps: settings.warmupSteps, then: .cosine(peak: settings.learningRate, minimum: settings.learningRate / 10, steps: settings.steps))
+        state = State(batches: ShuffledBatches(count: sequences.count, generator: RandomGenerator(seed: settings.seed, stream: "lm-batches")))
+    }
+
+    private(set) lazy var identity: [String: String] = {
+        var data = Fingerprint()
+        for sequence in sequences {
+            data.add(sequence.tokens)
+            data.add(sequence.trained.map { $0 ? 1 : 0 })
         }
-        return records
+        return ["settings": identityJSON(settings), "data": data.hex, "model": identityJSON(model.configuration)]
+    }()
+    var modules: [String: Module] { ["model": model] }
+    var optimizers: [String: Optimizer] { ["model": optimizer] }
+    var stepsDone: Int { state.records.count }
+    var isFinished: Bool { stepsDone >= settings.steps }
+
+    func step() throws {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let chosen = state.batches.next(settings.batchSize, acrossEpochs: true).map { sequences[$0] }
+        let batch = TokenBatch(chosen, contextLength: model.configuration.contextLength, padding: padding)
+        optimizer.learningRate = schedule.value(atStep: stepsDone)
+        optimizer.zeroGradients()
+        let loss = model(batch.inputs).crossEntropy(targets: batch.targets, mask: batch.mask)
+        loss.backward()
+        guard loss.item.isFinite else { throw RLHFError.invalidInput("the language-model loss became NaN or infinite at step \(stepsDone); lower the learning rate") }
+        _ = clipGradientNorm(parameters, maxNorm: settings.maxGradientNorm)
+        optimizer.step()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        state.records.append(LanguageModelStep(step: stepsDone + 1, loss: Double(loss.item), learningRate: Double(optimizer.learningRate),
+                                               tokensPerSecond: Double(batch.lengths.reduce(0, +)) / seconds))
     }
 }

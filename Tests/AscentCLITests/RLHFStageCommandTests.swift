@@ -1,0 +1,74 @@
+import AscentRL
+import AscentRLHF
+import AscentTensor
+import Foundation
+import Testing
+@testable import AscentCLI
+
+/// `ascent rlhf <stage>` continues an interrupted stage from its checkpoint to the same result
+/// as an uninterrupted run, and refuses to replace finished or interrupted work, to resume what
+/// is not there, or to share a directory with another process.
+@Suite("ascent rlhf stages")
+struct RLHFStageCommandTests {
+    /// A directory holding what `dpo` needs, at toy size: a tokenizer, a fine-tuned model
+    /// (random weights) and preference pairs.
+    func prepared(_ url: URL) throws {
+        let tokenizer = try ByteLevelBPE.train(corpus: ReviewTask.corpus(count: 60, seed: 1), vocabularySize: 300)
+        var generator = RandomGenerator(seed: 5)
+        let model = try GPT(GPTConfiguration(vocabularySize: tokenizer.vocabularySize, contextLength: 48, embeddingSize: 16, layers: 1, heads: 2),
+                            generator: &generator)
+        try FileManager.default.createDirectory(at: url.appendingPathComponent("tokenizer"), withIntermediateDirectories: true)
+        try tokenizer.vocabularyJSON().write(to: url.appendingPathComponent("tokenizer/vocab.json"))
+        try Data(tokenizer.mergesText().utf8).write(to: url.appendingPathComponent("tokenizer/merges.txt"))
+        try model.huggingFaceCheckpoint().write(to: url.appendingPathComponent("sft.safetensors"))
+        let pairs = (0..<6).map { PreferencePair(prompt: "review of the lamp:", chosen: " the fit is superb \($0).", rejected: " the fit is awful \($0).") }
+        try Data(PreferencePair.jsonLines(pairs).utf8).write(to: url.appendingPathComponent("preferences.jsonl"))
+    }
+
+    func refusal(_ arguments: [String]) -> String? {
+        do {
+            var command = try Ascent.parseAsRoot(arguments)
+            try command.run()
+            return nil
+        } catch {
+            return Ascent.message(for: error)
+        }
+    }
+
+    @Test func resumedStageEqualsAnUninterruptedOne() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ascent-rlhf-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (split, whole) = (root.appendingPathComponent("split"), root.appendingPathComponent("whole"))
+        try prepared(split)
+        try prepared(whole)
+
+        // Interrupt DPO (two steps: 6 pairs, batch 16, 2 epochs) after its first step, as Ctrl-C would.
+        let pipeline = try RLHFPipeline(.miniature)
+        try pipeline.load(from: split)
+        let checkpoint = split.appendingPathComponent("checkpoints/dpo.safetensors")
+        try FileManager.default.createDirectory(at: checkpoint.deletingLastPathComponent(), withIntermediateDirectories: true)
+        #expect(throws: StageStopped.self) {
+            _ = try pipeline.runDPO(DPOConfiguration(), control: StageControl(save: { try $0.write(to: checkpoint) }, stopRequested: { true }))
+        }
+        #expect(refusal(["rlhf", "dpo", "--quick", "--dir", split.path])?.contains("holds an interrupted dpo run") == true)
+        #expect(refusal(["rlhf", "dpo", "--quick", "--dir", split.path, "--seed", "2", "--resume"])?.contains("does not match this run's settings (seed: 1 saved, 2 now)") == true)
+        #expect(refusal(["rlhf", "dpo", "--quick", "--dir", split.path, "--resume"]) == nil)
+        #expect(!FileManager.default.fileExists(atPath: checkpoint.path), "a finished stage removes its checkpoint")
+        #expect(refusal(["rlhf", "dpo", "--quick", "--dir", whole.path]) == nil)
+
+        let (resumed, uninterrupted) = (try SafeTensors.read(from: split.appendingPathComponent("dpo.safetensors")),
+                                        try SafeTensors.read(from: whole.appendingPathComponent("dpo.safetensors")))
+        #expect(resumed.tensors.keys.sorted() == uninterrupted.tensors.keys.sorted())
+        for (name, tensor) in uninterrupted.tensors { #expect(resumed.tensors[name]?.scalars == tensor.scalars, "\(name)") }
+        let sft = try SafeTensors.read(from: whole.appendingPathComponent("sft.safetensors"))
+        #expect(sft.tensors.contains { uninterrupted.tensors[$0.key]?.scalars != $0.value.scalars }, "DPO changed the model")
+
+        // Finished work is not replaced without --force; nothing to resume is an error; one writer at a time.
+        #expect(refusal(["rlhf", "dpo", "--quick", "--dir", whole.path])?.contains("already holds dpo.safetensors") == true)
+        #expect(refusal(["rlhf", "sft", "--quick", "--dir", whole.path, "--resume"])?.contains("no interrupted sft run to resume") == true)
+        #expect(refusal(["rlhf", "demo", "--quick", "--dir", whole.path])?.contains("already holds sft.safetensors") == true)
+        let lock = try RunLock(directory: whole)
+        #expect(refusal(["rlhf", "dpo", "--quick", "--dir", whole.path, "--force"])?.contains("is being written by another process (pid \(getpid()))") == true)
+        withExtendedLifetime(lock) {}
+    }
+}
