@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "AscentRLTests", dependencies: ["AscentRL"]),
         .testTarget(name: "AscentCLITests", dependencies: ["AscentCLI"]),
         .testTarget(name: "AscentReportTests", dependencies: ["AscentReport"]),
-        .testTarget(name: "AscentRLHFTests", dependencies: ["AscentRLHF"]),
+        .testTarget(name: "AscentRLHFTests", dependencies: ["AscentRLHF"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AscentEnvironmentsTests", dependencies: ["AscentEnvironments"],
                     resources: [.copy("Fixtures")]),
         // MuJoCo environments and training on them; skipped where MuJoCo is not installed.

@@ -10,7 +10,7 @@ struct RLHF: ParsableCommand {
         abstract: "Language-model RLHF on the shipped review task: pre-training, fine-tuning, reward model, PPO, GRPO, DPO.",
         discussion: "`ascent rlhf demo` runs everything. The stage commands share a directory: each loads what earlier stages saved there and adds its own output (docs/rlhf.md).",
         subcommands: [RLHFDemo.self, RLHFStage<Pretrain>.self, RLHFStage<SFT>.self, RLHFStage<Preferences>.self, RLHFStage<Reward>.self,
-                      RLHFStage<PPOStage>.self, RLHFStage<GRPOStage>.self, RLHFStage<DPOStage>.self, RLHFGenerate.self]
+                      RLHFStage<PPOStage>.self, RLHFStage<GRPOStage>.self, RLHFStage<DPOStage>.self, RLHFGenerate.self, RLHFExport.self]
     )
 }
 
@@ -216,11 +216,33 @@ struct RLHFStage<Stage: RLHFStageName>: ParsableCommand {
     }
 }
 
+/// A model of an RLHF directory (`base`, `sft`, `ppo`, …: `<name>.safetensors` with the
+/// directory's tokenizer) or a Hugging Face model folder, with its tokenizer.
+func rlhfModel(_ model: String, dir: String) throws -> (model: GPT, tokenizer: ByteLevelBPE) {
+    let folder = URL(fileURLWithPath: model)
+    if FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) {
+        return try cliErrors { try HuggingFaceFolder.load(folder) }
+    }
+    let url = URL(fileURLWithPath: dir)
+    guard FileManager.default.fileExists(atPath: url.appendingPathComponent("tokenizer/vocab.json").path) else {
+        throw CLIError("\(dir) holds no tokenizer (tokenizer/vocab.json), and '\(model)' is not a model folder (with config.json); run `ascent rlhf pretrain --dir \(dir)` first")
+    }
+    let tokenizer = try cliErrors {
+        try ByteLevelBPE(vocabularyJSON: Data(contentsOf: url.appendingPathComponent("tokenizer/vocab.json")),
+                         merges: String(decoding: Data(contentsOf: url.appendingPathComponent("tokenizer/merges.txt")), as: UTF8.self))
+    }
+    let gpt = try cliErrors { try GPT(huggingFace: try SafeTensors.read(from: url.appendingPathComponent("\(model).safetensors"))) }
+    guard gpt.configuration.vocabularySize == tokenizer.vocabularySize else {
+        throw CLIError("\(model).safetensors has a \(gpt.configuration.vocabularySize)-token vocabulary, the tokenizer \(tokenizer.vocabularySize)")
+    }
+    return (gpt, tokenizer)
+}
+
 struct RLHFGenerate: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "generate", abstract: "Sample from a model in an RLHF directory.")
+    static let configuration = CommandConfiguration(commandName: "generate", abstract: "Sample from a model of an RLHF directory or a Hugging Face model folder.")
 
     @Option(help: "Directory of an RLHF run.") var dir = "runs/rlhf"
-    @Option(help: "Model file in the directory: base, sft, ppo, ppo-no-kl, grpo, dpo.") var model = "sft"
+    @Option(help: "Model file in the directory (base, sft, ppo, ppo-no-kl, grpo, dpo), or the path of a Hugging Face model folder.") var model = "sft"
     @Option(help: "Prompt text.") var prompt = "review of the phone:"
     @Option(help: "Samples to draw.") var count = 3
     @Option(help: "New tokens at most.") var maxNewTokens = 24
@@ -235,18 +257,7 @@ struct RLHFGenerate: ParsableCommand {
     }
 
     func run() throws {
-        let url = URL(fileURLWithPath: dir)
-        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("tokenizer/vocab.json").path) else {
-            throw CLIError("\(dir) holds no tokenizer (tokenizer/vocab.json); run `ascent rlhf pretrain --dir \(dir)` first")
-        }
-        let tokenizer = try cliErrors {
-            try ByteLevelBPE(vocabularyJSON: Data(contentsOf: url.appendingPathComponent("tokenizer/vocab.json")),
-                             merges: String(decoding: Data(contentsOf: url.appendingPathComponent("tokenizer/merges.txt")), as: UTF8.self))
-        }
-        let gpt = try cliErrors { try GPT(huggingFace: try SafeTensors.read(from: url.appendingPathComponent("\(model).safetensors"))) }
-        guard gpt.configuration.vocabularySize == tokenizer.vocabularySize else {
-            throw CLIError("\(model).safetensors has a \(gpt.configuration.vocabularySize)-token vocabulary, the tokenizer \(tokenizer.vocabularySize)")
-        }
+        let (gpt, tokenizer) = try rlhfModel(model, dir: dir)
         var generator = RandomGenerator(seed: seed, stream: "generate")
         let start = Date()
         let outputs = try cliErrors {
@@ -256,5 +267,26 @@ struct RLHFGenerate: ParsableCommand {
         for output in outputs { print(prompt + (try cliErrors { try tokenizer.decodeText(output.filter { $0 != tokenizer.endOfText }) })) }
         let tokens = outputs.map(\.count).reduce(0, +)
         print(String(format: "%d tokens in %.3f s (%.0f tokens/s)", tokens, Date().timeIntervalSince(start), Double(tokens) / Date().timeIntervalSince(start)))
+    }
+}
+
+struct RLHFExport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Write a model as a Hugging Face model folder (config.json, model.safetensors, tokenizer files).",
+        discussion: "`AutoModelForCausalLM.from_pretrained(FOLDER)` and `AutoTokenizer.from_pretrained(FOLDER)` load the result (GPT2LMHeadModel).")
+
+    @Option(help: "Directory of an RLHF run.") var dir = "runs/rlhf"
+    @Option(help: "Model file in the directory (base, sft, ppo, ppo-no-kl, grpo, dpo), or a Hugging Face model folder.") var model = "sft"
+    @Option(help: "Folder to write.") var out: String
+    @Flag(help: "Replace --out if it exists.") var force = false
+
+    func run() throws {
+        let destination = URL(fileURLWithPath: out)
+        guard force || !FileManager.default.fileExists(atPath: destination.path) else {
+            throw CLIError("\(out) exists; pass --force to replace it")
+        }
+        let (gpt, tokenizer) = try rlhfModel(model, dir: dir)
+        try cliErrors { try HuggingFaceFolder.save(gpt, tokenizer: tokenizer, to: destination) }
+        print("wrote \(out) (\(gpt.configuration.parameterCount) parameters)")
     }
 }

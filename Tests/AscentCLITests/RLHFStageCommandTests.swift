@@ -71,4 +71,20 @@ struct RLHFStageCommandTests {
         #expect(refusal(["rlhf", "dpo", "--quick", "--dir", whole.path, "--force"])?.contains("is being written by another process (pid \(getpid()))") == true)
         withExtendedLifetime(lock) {}
     }
+
+    /// `export` writes a folder from a folder (the fixture `transformers` wrote) and refuses to
+    /// overwrite one without --force; `generate` samples from a folder.
+    @Test func modelFoldersExportAndGenerate() throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("AscentRLHFTests/Fixtures/gpt2-tiny")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("ascent-export-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        #expect(refusal(["rlhf", "export", "--model", fixture.path, "--out", out.path]) == nil)
+        let (model, _) = try HuggingFaceFolder.load(out)
+        #expect(model.configuration.layers == 2)
+        #expect(refusal(["rlhf", "export", "--model", fixture.path, "--out", out.path])?.contains("exists; pass --force") == true)
+        #expect(refusal(["rlhf", "export", "--model", fixture.path, "--out", out.path, "--force"]) == nil)
+        #expect(refusal(["rlhf", "generate", "--model", out.path, "--count", "2", "--max-new-tokens", "4"]) == nil)
+        #expect(refusal(["rlhf", "generate", "--model", "nowhere", "--dir", out.path])?.contains("is not a model folder (with config.json)") == true)
+    }
 }

@@ -44,6 +44,16 @@ struct SafeTensorsTests {
 
     static let entry = #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#
 
+    /// Integer and boolean tensors (causal-mask buffers in Hugging Face files) are checked and
+    /// listed, not read as floats.
+    @Test func integerAndBooleanTensorsAreListed() throws {
+        let header = #"{"mask":{"dtype":"BOOL","shape":[2,2],"data_offsets":[0,4]},"ids":{"dtype":"I64","shape":[1],"data_offsets":[4,12]},"x":{"dtype":"F32","shape":[1],"data_offsets":[12,16]}}"#
+        let decoded = try SafeTensors.decode(file(header: header, bytes: [1, 0, 1, 1] + [UInt8](repeating: 0, count: 8) + [0, 0, 0x80, 0x3f]))
+        #expect(decoded.tensors.keys.sorted() == ["x"] && decoded.tensors["x"]?.scalars == [1])
+        #expect(decoded.nonFloatTensors["mask"]?.dtype == "BOOL" && decoded.nonFloatTensors["mask"]?.shape == [2, 2])
+        #expect(decoded.nonFloatTensors["ids"]?.dtype == "I64")
+    }
+
     @Test func malformedFilesGiveSpecificErrors() {
         let eight = [UInt8](repeating: 0, count: 8)
         let cases: [(Data, CheckpointError)] = [
@@ -51,7 +61,8 @@ struct SafeTensorsTests {
             (file(header: Self.entry, bytes: eight, declaredLength: 1 << 40), .headerTooLarge(declared: 1 << 40, available: Self.entry.utf8.count + 8)),
             (file(header: "{not json", bytes: []), .invalidHeaderJSON("JSON header starts at byte 8")),
             (file(header: "[1, 2]", bytes: []), .invalidHeaderJSON("the top level is not an object")),
-            (file(header: #"{"x":{"dtype":"I8","shape":[2],"data_offsets":[0,2]}}"#, bytes: [0, 0]), .unsupportedDType(name: "x", dtype: "I8")),
+            (file(header: #"{"x":{"dtype":"C64","shape":[2],"data_offsets":[0,16]}}"#, bytes: eight + eight), .unsupportedDType(name: "x", dtype: "C64")),
+            (file(header: #"{"x":{"dtype":"I64","shape":[2],"data_offsets":[0,8]}}"#, bytes: eight), .sizeMismatch(name: "x", shape: [2], expectedBytes: 16, actualBytes: 8)),
             (file(header: #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,16]}}"#, bytes: eight), .offsetsOutOfRange(name: "x", begin: 0, end: 16, dataSize: 8)),
             (file(header: #"{"x":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, bytes: eight), .sizeMismatch(name: "x", shape: [3], expectedBytes: 12, actualBytes: 8)),
             (file(header: #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"y":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, bytes: eight),

@@ -12,7 +12,8 @@ public struct ByteLevelBPE: Sendable, Equatable {
     public let tokens: [[UInt8]]
     /// Merges in rank order: the two token ids joined, and the id of the result.
     public let merges: [(left: Int, right: Int, result: Int)]
-    /// The end-of-text token, if the vocabulary has `<|endoftext|>`.
+    /// The end-of-text token: `<|endoftext|>` if the vocabulary has it, or the one a model
+    /// folder's `tokenizer_config.json` names as `eos_token`.
     public let endOfText: Int?
     private let ranks: [Pair: Int]
     private let ids: [[UInt8]: Int]
@@ -20,12 +21,13 @@ public struct ByteLevelBPE: Sendable, Equatable {
     struct Pair: Hashable, Sendable { let left: Int, right: Int }
 
     public static func == (a: ByteLevelBPE, b: ByteLevelBPE) -> Bool {
-        a.tokens == b.tokens && a.merges.elementsEqual(b.merges) { $0 == $1 }
+        a.tokens == b.tokens && a.endOfText == b.endOfText && a.merges.elementsEqual(b.merges) { $0 == $1 }
     }
 
     public var vocabularySize: Int { tokens.count }
 
-    init(tokens: [[UInt8]], merges: [(left: Int, right: Int, result: Int)]) {
+    /// `endOfText` defaults to the last `<|endoftext|>` token.
+    init(tokens: [[UInt8]], merges: [(left: Int, right: Int, result: Int)], endOfText: Int? = nil) {
         self.tokens = tokens
         self.merges = merges
         var ranks: [Pair: Int] = [:]
@@ -36,7 +38,7 @@ public struct ByteLevelBPE: Sendable, Equatable {
         var ids: [[UInt8]: Int] = [:]
         for (id, bytes) in tokens.enumerated() where ids[bytes] == nil { ids[bytes] = id }
         self.ids = ids
-        endOfText = tokens.lastIndex(of: Array("<|endoftext|>".utf8))
+        self.endOfText = endOfText ?? tokens.lastIndex(of: Array("<|endoftext|>".utf8))
     }
 
     // MARK: Training

@@ -40,39 +40,54 @@ extension ByteLevelBPE {
         guard let object = try? JSONSerialization.jsonObject(with: vocabularyJSON) as? [String: Any] else {
             throw RLHFError.invalidTokenizer("vocab.json is not a JSON object of token → id")
         }
-        var tokens = [[UInt8]?](repeating: nil, count: object.count)
-        for (text, value) in object {
-            guard let id = (value as? NSNumber)?.intValue, id >= 0, id < object.count else {
-                throw RLHFError.invalidTokenizer("vocab.json: token '\(text)' has id \(value); ids must be integers 0..<\(object.count)")
-            }
-            guard tokens[id] == nil else { throw RLHFError.invalidTokenizer("vocab.json: id \(id) is used twice") }
-            // Special tokens such as <|endoftext|> are spelled in plain ASCII, which the alphabet maps to itself.
-            tokens[id] = Self.unspell(text) ?? Array(text.utf8)
-        }
-        let vocabulary = tokens.compactMap { $0 }
-        var idOf: [String: Int] = [:]
-        for (text, value) in object { idOf[text] = (value as? NSNumber)?.intValue }
-        var merges: [(left: Int, right: Int, result: Int)] = []
+        var merges: [(left: String, right: String, label: String)] = []
         for (number, line) in mergesText.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty || (number == 0 && trimmed.hasPrefix("#")) { continue }
             let parts = trimmed.split(separator: " ")
-            guard parts.count == 2, let left = idOf[String(parts[0])], let right = idOf[String(parts[1])],
-                  let result = idOf[String(parts[0]) + String(parts[1])] else {
-                throw RLHFError.invalidTokenizer("merges.txt line \(number + 1): '\(trimmed)' is not two vocabulary tokens whose join is in the vocabulary")
+            guard parts.count == 2 else { throw RLHFError.invalidTokenizer("merges.txt line \(number + 1): '\(trimmed)' is not two tokens") }
+            merges.append((String(parts[0]), String(parts[1]), "merges.txt line \(number + 1)"))
+        }
+        try self.init(spelled: object, merges: merges, source: "vocab.json")
+    }
+
+    /// A vocabulary of GPT-2-alphabet spellings → ids and merges of two spellings (each with
+    /// where it came from, for errors), as both `vocab.json`/`merges.txt` and `tokenizer.json`
+    /// hold them. `endOfText` names the end-of-text token when it is not `<|endoftext|>`.
+    init(spelled object: [String: Any], merges spelledMerges: [(left: String, right: String, label: String)], source: String,
+         endOfText: String? = nil) throws {
+        var tokens = [[UInt8]?](repeating: nil, count: object.count)
+        var idOf: [String: Int] = [:]
+        for (text, value) in object {
+            guard let id = (value as? NSNumber)?.intValue, id >= 0, id < object.count else {
+                throw RLHFError.invalidTokenizer("\(source): token '\(text)' has id \(value); ids must be integers 0..<\(object.count)")
+            }
+            guard tokens[id] == nil else { throw RLHFError.invalidTokenizer("\(source): id \(id) is used twice") }
+            // Special tokens such as <|endoftext|> are spelled in plain ASCII, which the alphabet maps to itself.
+            tokens[id] = Self.unspell(text) ?? Array(text.utf8)
+            idOf[text] = id
+        }
+        let vocabulary = tokens.compactMap { $0 }
+        var merges: [(left: Int, right: Int, result: Int)] = []
+        for merge in spelledMerges {
+            guard let left = idOf[merge.left], let right = idOf[merge.right], let result = idOf[merge.left + merge.right] else {
+                throw RLHFError.invalidTokenizer("\(merge.label): '\(merge.left) \(merge.right)' is not two vocabulary tokens whose join is in the vocabulary")
             }
             merges.append((left, right, result))
         }
         guard (0..<256).allSatisfy({ byte in vocabulary.contains([UInt8(byte)]) }) else {
-            throw RLHFError.invalidTokenizer("vocab.json lacks some of the 256 single-byte tokens, so not every input could be encoded")
+            throw RLHFError.invalidTokenizer("\(source) lacks some of the 256 single-byte tokens, so not every input could be encoded")
         }
-        self.init(tokens: vocabulary, merges: merges)
+        if let endOfText, idOf[endOfText] == nil {
+            throw RLHFError.invalidTokenizer("the end-of-text token '\(endOfText)' is not in the vocabulary")
+        }
+        self.init(tokens: vocabulary, merges: merges, endOfText: endOfText.flatMap { idOf[$0] })
     }
 
     /// `vocab.json` contents (sorted keys).
     public func vocabularyJSON() -> Data {
         var object: [String: Int] = [:]
-        for (id, bytes) in tokens.enumerated() { object[id == endOfText ? "<|endoftext|>" : Self.spell(bytes)] = id }
+        for (id, bytes) in tokens.enumerated() { object[id == endOfText ? String(decoding: bytes, as: UTF8.self) : Self.spell(bytes)] = id }
         return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
     }
 

@@ -27,7 +27,7 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
         case .invalidHeaderJSON(let reason): "checkpoint header is not a valid safetensors JSON object: \(reason)"
         case .invalidEntry(let name, let reason): "checkpoint entry '\(name)' is malformed: \(reason)"
         case .unsupportedDType(let name, let dtype):
-            "checkpoint tensor '\(name)' has dtype '\(dtype)'; supported: F32, F16, BF16, F64 (read as Float32)"
+            "checkpoint tensor '\(name)' has dtype '\(dtype)'; supported: F32, F16, BF16, F64 (read as Float32), and BOOL, U8, I8, I16, U16, I32, U32, I64, U64 (listed, not read)"
         case .offsetsOutOfRange(let name, let begin, let end, let size):
             "checkpoint tensor '\(name)' has data_offsets [\(begin), \(end)] outside the \(size)-byte data section"
         case .sizeMismatch(let name, let shape, let expected, let actual):

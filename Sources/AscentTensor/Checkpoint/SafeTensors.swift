@@ -11,6 +11,10 @@ import Foundation
 public struct SafeTensors: Sendable {
     public var tensors: [String: Tensor]
     public var metadata: [String: String]
+    /// Integer and boolean tensors of a file that was read (causal-mask buffers such as GPT-2's
+    /// `attn.bias`, position ids), validated but not converted: name → (dtype, shape). Loaders
+    /// ignore the ones they know and refuse the others by name. Never written.
+    public internal(set) var nonFloatTensors: [String: (dtype: String, shape: [Int])] = [:]
 
     public init(tensors: [String: Tensor] = [:], metadata: [String: String] = [:]) {
         self.tensors = tensors
@@ -133,15 +137,19 @@ public struct SafeTensors: Sendable {
         if covered != dataSize { throw .unusedBytes(begin: covered, end: dataSize) }
 
         var tensors: [String: Tensor] = [:]
+        var nonFloat: [String: (dtype: String, shape: [Int])] = [:]
+        for entry in entries where !entry.dtype.isFloat { nonFloat[entry.name] = (entry.dtype.rawValue, entry.shape) }
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            for entry in entries {
+            for entry in entries where entry.dtype.isFloat {
                 let bytes = UnsafeRawBufferPointer(rebasing: raw[(dataStart + entry.begin)..<(dataStart + entry.end)])
                 let storage = TensorStorage(uninitializedCount: (entry.end - entry.begin) / entry.dtype.size)
                 entry.dtype.convert(bytes, into: storage.pointer, count: storage.count)
                 tensors[entry.name] = Tensor(shape: entry.shape, storage: storage)
             }
         }
-        return SafeTensors(tensors: tensors, metadata: metadata)
+        var file = SafeTensors(tensors: tensors, metadata: metadata)
+        file.nonFloatTensors = nonFloat
+        return file
     }
 
     /// Non-negative integers from JSON numbers, or nil (booleans and fractions are rejected).
@@ -163,17 +171,22 @@ public struct SafeTensors: Sendable {
         return result
     }
 
-    /// Element types read from files (all converted to Float32).
+    /// Element types read from files: floats are converted to Float32; integers and booleans
+    /// are checked and listed in ``nonFloatTensors``.
     enum DType: String {
         case f32 = "F32", f16 = "F16", bf16 = "BF16", f64 = "F64"
+        case bool = "BOOL", u8 = "U8", i8 = "I8", i16 = "I16", u16 = "U16", i32 = "I32", u32 = "U32", i64 = "I64", u64 = "U64"
 
         var size: Int {
             switch self {
-            case .f32: 4
-            case .f16, .bf16: 2
-            case .f64: 8
+            case .bool, .u8, .i8: 1
+            case .f16, .bf16, .i16, .u16: 2
+            case .f32, .i32, .u32: 4
+            case .f64, .i64, .u64: 8
             }
         }
+
+        var isFloat: Bool { [.f32, .f16, .bf16, .f64].contains(self) }
 
         func convert(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<Float>, count: Int) {
             switch self {
@@ -190,6 +203,8 @@ public struct SafeTensors: Sendable {
                 for i in 0..<count {
                     out[i] = halfToFloat(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
                 }
+            default:
+                preconditionFailure("\(rawValue) tensors are not converted")
             }
         }
 

@@ -1,0 +1,63 @@
+"""Writes the Hugging Face model-folder fixtures of Tests/AscentRLHFTests/Fixtures.
+
+A tiny GPT-2 (random weights, 2 layers, 16 wide) with a byte-level BPE tokenizer trained on a
+few sentences, saved with `save_pretrained` exactly as `transformers` writes any model folder,
+plus `reference.json`: token ids of sample texts under the tokenizer, the model's logits for
+one input, and a greedy continuation. Ascent must reproduce them (logits to 1e-5, tokens
+exactly). Rerun after changing it:
+
+    python scripts/huggingface_fixtures.py   # needs torch, transformers, tokenizers
+"""
+import json
+import pathlib
+
+import torch
+from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent / "Tests/AscentRLHFTests/Fixtures"
+SENTENCES = [
+    "review of the lamp: the fit is superb.",
+    "review of the phone: the design is awful, sadly!",
+    "it's 42 degrees; we'll see — naïve café ✓",
+    "  spaces   and\ttabs\nnewlines",
+]
+SAMPLES = SENTENCES + ["unseen words: zebra quixotic 1234567", "ünïcödé ✓✓ 😀 <|endoftext|>", ""]
+
+
+def main():
+    torch.manual_seed(0)
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=320, special_tokens=["<|endoftext|>"], initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    tokenizer.train_from_iterator(SENTENCES * 30, trainer)
+    fast = PreTrainedTokenizerFast(tokenizer_object=tokenizer, bos_token="<|endoftext|>", eos_token="<|endoftext|>")
+    eos = fast.convert_tokens_to_ids("<|endoftext|>")
+    config = GPT2Config(vocab_size=tokenizer.get_vocab_size(), n_positions=32, n_embd=16, n_layer=2, n_head=2,
+                        bos_token_id=eos, eos_token_id=eos)
+    model = GPT2LMHeadModel(config).eval()
+    with torch.no_grad():  # larger than the default init, so the logits are not all near zero
+        for p in model.parameters():
+            p.mul_(4)
+    folder = ROOT / "gpt2-tiny"
+    model.save_pretrained(folder)
+    fast.save_pretrained(folder)
+
+    prompt = fast.encode("review of the lamp:")
+    with torch.no_grad():
+        logits = model(torch.tensor([prompt])).logits[0]
+        greedy = model.generate(torch.tensor([prompt]), max_new_tokens=12, do_sample=False, eos_token_id=None, pad_token_id=eos)[0]
+    reference = {
+        "samples": [{"text": t, "ids": fast.encode(t, add_special_tokens=False)} for t in SAMPLES if "<|endoftext|>" not in t],
+        "prompt": prompt,
+        "logits": [[round(float(x), 7) for x in row] for row in logits],
+        "greedy": greedy[len(prompt):].tolist(),
+        "eos": eos,
+    }
+    (folder / "reference.json").write_text(json.dumps(reference) + "\n")
+    print("wrote", folder, "vocab", tokenizer.get_vocab_size(), "eos", eos)
+
+
+if __name__ == "__main__":
+    main()
