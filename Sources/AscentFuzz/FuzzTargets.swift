@@ -22,6 +22,8 @@ enum FuzzTargets {
         let gpt = try GPT(GPTConfiguration(vocabularySize: 300, contextLength: 16, embeddingSize: 16, layers: 1, heads: 2), generator: &generator)
         let pairs = PreferencePair.jsonLines([PreferencePair(prompt: "the sound", chosen: " is great.", rejected: " is poor."),
                                               PreferencePair(prompt: "the colour", chosen: " is fine.", rejected: " fades.")])
+        // A GPT-2 config.json as transformers writes it.
+        let modelConfiguration = #"{"activation_function": "gelu_new", "architectures": ["GPT2LMHeadModel"], "layer_norm_epsilon": 1e-05, "model_type": "gpt2", "n_embd": 16, "n_head": 2, "n_inner": null, "n_layer": 2, "n_positions": 32, "scale_attn_by_inverse_layer_idx": false, "scale_attn_weights": true, "tie_word_embeddings": true, "vocab_size": 320}"#
         return [
             FuzzTarget(name: "safetensors", seeds: checkpoints.map { [UInt8]($0.file.encoded()) }) { input in
                 _ = try SafeTensors.decode(Data(input))
@@ -41,6 +43,12 @@ enum FuzzTargets {
                 let split = input.firstIndex(of: 0) ?? input.endIndex
                 let merges = split < input.endIndex ? String(decoding: input[(split + 1)...], as: UTF8.self) : ""
                 _ = try ByteLevelBPE(vocabularyJSON: Data(input[..<split]), merges: merges)
+            },
+            FuzzTarget(name: "tokenizer-json", seeds: [Array(tokenizer.tokenizerJSON())]) { input in
+                _ = try ByteLevelBPE(tokenizerJSON: Data(input))
+            },
+            FuzzTarget(name: "model-config", seeds: [Array(modelConfiguration.utf8)]) { input in
+                _ = try HuggingFaceFolder.configuration(configJSON: Data(input))
             },
             FuzzTarget(name: "preferences", seeds: [Array(pairs.utf8)]) { input in
                 _ = try PreferencePair.read(jsonLines: String(decoding: input, as: UTF8.self))

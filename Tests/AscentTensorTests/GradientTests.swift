@@ -86,6 +86,9 @@ let neuralCases: [GradientCase] = [
         ($0[0] * 0.3).clippedSurrogateLoss(advantages: $0[1], clipRange: 0.2)
     },
     .init(name: "layerNorm", shapes: [[3, 6], [6], [6]]) { $0[0].layerNorm(gain: $0[1], bias: $0[2]) },
+    .init(name: "rmsNorm", shapes: [[3, 6], [6]]) { $0[0].rmsNorm(gain: $0[1]) },
+    .init(name: "silu", shapes: [[3, 5]]) { ($0[0] * 3).silu() },
+    .init(name: "rotary embedding", shapes: [[2, 2, 3, 4]]) { $0[0].rotaryEmbedding(start: 5, theta: 100) * Tensor(shape: [4], [1, -2, 3, 0.5]) },
     .init(name: "causal attention", shapes: [[2, 4, 3], [2, 4, 3], [2, 4, 3]]) { t in
         let scores = t[0].matmul(t[1], transposeB: true) * (1 / Float(3).squareRoot()) + Tensor.causalMask(size: 4)
         return scores.softmax().matmul(t[2])

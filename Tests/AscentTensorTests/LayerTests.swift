@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import AscentTensor
 
@@ -83,6 +84,32 @@ struct LayerTests {
             #expect(Swift.abs(r.mean().item) < 1e-5)
             #expect(Swift.abs(r.variance(correction: 0).item - 1) < 1e-3)
         }
+    }
+
+    /// RMSNorm against its formula, x / √(mean(x²) + ε) · gain, in Double.
+    @Test func rmsNormScalesEachRowToUnitRootMeanSquare() {
+        let x: [Float] = [1, -2, 3, 4, 0.5, 0.5, 0.5, 0.5], gain: [Float] = [1, 2, 0.5, -1]
+        let y = Tensor(shape: [2, 4], x).rmsNorm(gain: Tensor(gain), epsilon: 1e-6).scalars
+        for r in 0..<2 {
+            let row = x[(4 * r)..<(4 * r + 4)].map(Double.init)
+            let rms = (row.reduce(0) { $0 + $1 * $1 } / 4 + 1e-6).squareRoot()
+            for j in 0..<4 { #expect(Swift.abs(Double(y[4 * r + j]) - row[j] / rms * Double(gain[j])) < 1e-6) }
+        }
+    }
+
+    /// The rotary embedding rotates the pairs (i, i + d/2) by position × θ^(−2i/d) (hand values
+    /// for d = 4, θ = 10⁴: frequencies 1 and 0.01), is the identity at position 0, and a token
+    /// embedded alone at position k (a KV cache's next token) equals position k of the sequence.
+    @Test func rotaryEmbeddingRotatesPairsByPosition() {
+        let x = Tensor(shape: [1, 1, 2, 4], [1, 2, 3, 4, 1, 2, 3, 4]).rotaryEmbedding().scalars
+        #expect(Array(x[0..<4]) == [1, 2, 3, 4])
+        let expected = [1 * cos(1.0) - 3 * sin(1.0), 2 * cos(0.01) - 4 * sin(0.01), 3 * cos(1.0) + 1 * sin(1.0), 4 * cos(0.01) + 2 * sin(0.01)]
+        for j in 0..<4 { #expect(Swift.abs(Double(x[4 + j]) - expected[j]) < 1e-6, "element \(j)") }
+        var generator = RandomGenerator(seed: 3)
+        let sequence = Tensor(shape: [2, 3, 5, 8], (0..<240).map { _ in generator.normal() })
+        let whole = sequence.rotaryEmbedding(theta: 500)
+        let last = sequence.slice(alongAxis: 2, 4..<5).rotaryEmbedding(start: 4, theta: 500)
+        #expect(last.scalars == whole.slice(alongAxis: 2, 4..<5).scalars)
     }
 
     /// A GPT-2-wide row with a large common offset, against the same formula in Double:

@@ -74,6 +74,12 @@ public enum HuggingFaceFolder {
         try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     }
 
+    /// The model shape a `config.json` describes (its options checked as ``load(_:)`` checks them).
+    public static func configuration(configJSON data: Data) throws -> GPTConfiguration {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { throw RLHFError.invalidWeights("config.json is not a JSON object") }
+        return try gpt2Configuration(object)
+    }
+
     /// GPT-2's `config.json`: the shape, and every option checked against what Ascent's GPT computes.
     static func gpt2Configuration(_ config: [String: Any]) throws -> GPTConfiguration {
         let type = config["model_type"] as? String ?? "missing"

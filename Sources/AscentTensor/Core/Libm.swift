@@ -13,6 +13,7 @@ enum Libm {
     @inline(__always) static func tanhf(_ x: Float) -> Float { c_tanhf(x) }
     @inline(__always) static func erff(_ x: Float) -> Float { c_erff(x) }
     @inline(__always) static func sinf(_ x: Float) -> Float { c_sinf(x) }
+    @inline(__always) static func cosf(_ x: Float) -> Float { c_cosf(x) }
     @inline(__always) static func log1pf(_ x: Float) -> Float { c_log1pf(x) }
 }
 
@@ -24,4 +25,5 @@ enum Libm {
 @inline(__always) private func c_tanhf(_ x: Float) -> Float { tanhf(x) }
 @inline(__always) private func c_erff(_ x: Float) -> Float { erff(x) }
 @inline(__always) private func c_sinf(_ x: Float) -> Float { sinf(x) }
+@inline(__always) private func c_cosf(_ x: Float) -> Float { cosf(x) }
 @inline(__always) private func c_log1pf(_ x: Float) -> Float { log1pf(x) }

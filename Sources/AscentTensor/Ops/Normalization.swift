@@ -60,6 +60,51 @@ extension Tensor {
         })
     }
 
+    /// Root-mean-square normalisation over the last axis (Zhang & Sennrich 2019, the Llama
+    /// family's norm): x / √(mean(x²) + ε) · gain, no centring and no bias. One fused node; the
+    /// mean square is summed in Double, as ``layerNorm(gain:bias:epsilon:)``'s statistics.
+    ///
+    /// Backward, with r = 1/√(mean(x²) + ε), x̂ = x r and ĝ = g · gain:
+    /// dx = r (ĝ − x̂ · mean(ĝ x̂)), d gain = Σ g x̂.
+    public func rmsNorm(gain: Tensor, epsilon: Float = 1e-6) -> Tensor {
+        let features = shape.last ?? 1
+        precondition(rank >= 1 && gain.shape == [features], "rmsNorm: gain \(gain.shape) must be [\(features)] for input \(shape)")
+        let rows = count / Swift.max(features, 1)
+        let out = TensorStorage(uninitializedCount: count)
+        let normalized = TensorStorage(uninitializedCount: count)
+        var inverseRMS = [Double](repeating: 0, count: rows)
+        let x = storage.pointer, w = gain.storage.pointer
+        for r in 0..<rows {
+            let row = x + r * features
+            var meanSquare = 0.0
+            for j in 0..<features { meanSquare += Double(row[j]) * Double(row[j]) }
+            let inv = 1 / (meanSquare / Double(features) + Double(epsilon)).squareRoot()
+            inverseRMS[r] = inv
+            for j in 0..<features {
+                let xhat = Float(Double(row[j]) * inv)
+                normalized.pointer[r * features + j] = xhat
+                out.pointer[r * features + j] = xhat * w[j]
+            }
+        }
+        return .result(shape: shape, storage: out, input: self, gain, backward: { [self] grad in
+            let g = grad.pointer, xhat = normalized.pointer
+            gain.accumulateGradient { gw in
+                for r in 0..<rows { for j in 0..<features { gw[j] += g[r * features + j] * xhat[r * features + j] } }
+            }
+            self.accumulateGradient { gx in
+                for r in 0..<rows {
+                    var meanGX = 0.0
+                    for j in 0..<features { meanGX += Double(g[r * features + j] * w[j]) * Double(xhat[r * features + j]) }
+                    meanGX /= Double(features)
+                    for j in 0..<features {
+                        let p = r * features + j
+                        gx[p] += Float((Double(g[p] * w[j]) - Double(xhat[p]) * meanGX) * inverseRMS[r])
+                    }
+                }
+            }
+        })
+    }
+
     /// A `[size, size]` additive attention mask: 0 where key ≤ query, −∞ above the diagonal.
     /// Add it to attention scores before the softmax so a position never attends to later ones.
     public static func causalMask(size: Int) -> Tensor {

@@ -66,6 +66,16 @@ extension Tensor {
         }, derivative: { _, y in y * (1 - y) })
     }
 
+    /// SiLU (swish) x σ(x), the gate of the Llama family's SwiGLU MLP;
+    /// d/dx = σ(x) (1 + x (1 − σ(x))).
+    public func silu() -> Tensor {
+        func sigma(_ x: Float) -> Float { x >= 0 ? 1 / (1 + Libm.expf(-x)) : Libm.expf(x) / (1 + Libm.expf(x)) }
+        return mapElements({ x in x * sigma(x) }, derivative: { x, _ in
+            let s = sigma(x)
+            return s * (1 + x * (1 - s))
+        })
+    }
+
     /// max(x, 0); the gradient at 0 is 0.
     public func relu() -> Tensor { mapElements({ $0 <= 0 ? 0 : $0 }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
 
