@@ -79,7 +79,7 @@ struct RLHFDemo: ParsableCommand {
         ]
         for (index, (stage, body)) in preparation.enumerated() {
             let later = preparation.dropFirst(index + 1).map(\.0) + ["ppo"]
-            try runner.run(stage, then: "the stages after it (\(later.joined(separator: ", ")))", body)
+            try runner.run(stage, then: "the stages after it (\(later.joined(separator: ", ")))", pipeline: pipeline, body)
             try cliErrors { try pipeline.save(to: url) }
         }
         var runs: [RLHFReport.Run] = []
@@ -90,7 +90,8 @@ struct RLHFDemo: ParsableCommand {
             var ppo: LanguagePPO?
             // The unpenalised comparison run has no stage command to continue it, so it keeps no checkpoint.
             try runner.run("ppo", checkpointed: beta > 0,
-                           then: beta > 0 ? nil : "the penalised run is saved (ppo.safetensors); `ascent rlhf demo --force` repeats the comparison") { control in
+                           then: beta > 0 ? nil : "the penalised run is saved (ppo.safetensors); `ascent rlhf demo --force` repeats the comparison",
+                           pipeline: pipeline, log: beta > 0 ? "ppo" : "ppo-no-kl") { control in
                 ppo = try pipeline.runPPO(c, control: control) { printRound(label, $0, every: 10) }
             }
             guard let ppo else { continue }
@@ -164,7 +165,7 @@ struct RLHFStage<Stage: RLHFStageName>: ParsableCommand {
         let pipeline = try options.pipeline()
         try cliErrors { try pipeline.load(from: url) }
         var report = true  // ppo and grpo write their own, with the rounds
-        try runner.run(stage, resume: resume) { control in
+        try runner.run(stage, resume: resume, pipeline: pipeline) { control in
             switch stage {
             case "pretrain": try pipeline.pretrain(control: control)
             case "sft": try pipeline.fineTune(control: control)

@@ -39,9 +39,12 @@ struct RLHFStageRunner {
     /// Runs `body` with a control for `stage` (resuming from its checkpoint when `resume`); when
     /// `body` finishes, the checkpoint is removed. On Ctrl-C the stage saves and this exits 130.
     /// `checkpointed: false` runs the stage stoppable but without checkpoints (`then`: what the
-    /// message tells the user to do next).
-    func run(_ stage: String, resume: Bool = false, checkpointed: Bool = true, then: String? = nil, _ body: (StageControl) throws -> Void) throws {
+    /// message tells the user to do next). `pipeline`'s scalars go to TensorBoard under
+    /// `tensorboard/<log>/` (the stage's name by default), cut back to the checkpoint on resume.
+    func run(_ stage: String, resume: Bool = false, checkpointed: Bool = true, then: String? = nil, pipeline: RLHFPipeline, log: String? = nil,
+             _ body: (StageControl) throws -> Void) throws {
         let url = checkpointURL(stage)
+        let folder = directory.appendingPathComponent("tensorboard/\(log ?? stage)")
         let interrupted = interrupted
         var control = StageControl(checkpointEvery: checkpointed ? checkpointEvery : 0, stopRequested: { interrupted.isSet })
         if checkpointed { control.save = { try $0.write(to: url) } }
@@ -50,7 +53,20 @@ struct RLHFStageRunner {
                 throw CLIError("no interrupted \(stage) run to resume in \(directory.path) (checkpoints/\(stage).safetensors is missing); run `ascent rlhf \(stage)` without --resume")
             }
             control.resumeFrom = try cliErrors { try SafeTensors.read(from: url) }
+        } else {
+            try? FileManager.default.removeItem(at: folder)  // a fresh run of the stage starts a fresh curve
         }
+        try cliErrors { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        let tensorBoard = TensorBoardLog(folder: folder)
+        if let done = control.resumeFrom?.metadata["steps_done"].flatMap(Int.init) { try cliErrors { try tensorBoard.truncate(afterStep: done) } }
+        var warned = false
+        pipeline.onScalars = { _, step, scalars in
+            do { try tensorBoard.append(scalars, step: step) } catch where !warned {
+                warned = true
+                FileHandle.standardError.write(Data("warning: TensorBoard log \(tensorBoard.url.path): \(error)\n".utf8))
+            } catch {}
+        }
+        defer { pipeline.onScalars = { _, _, _ in } }
         do {
             try cliErrors { try body(control) }
         } catch let stopped as StageStopped {

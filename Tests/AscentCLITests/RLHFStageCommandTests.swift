@@ -1,4 +1,4 @@
-import AscentRL
+@testable import AscentRL
 import AscentRLHF
 import AscentTensor
 import Foundation
@@ -60,6 +60,13 @@ struct RLHFStageCommandTests {
                                         try SafeTensors.read(from: whole.appendingPathComponent("dpo.safetensors")))
         #expect(resumed.tensors.keys.sorted() == uninterrupted.tensors.keys.sorted())
         for (name, tensor) in uninterrupted.tensors { #expect(resumed.tensors[name]?.scalars == tensor.scalars, "\(name)") }
+        // TensorBoard: one record per epoch at its batch count (after the version record); the
+        // resumed run logs only what it trained itself, after the checkpoint's step.
+        func steps(_ run: URL) throws -> [Int] {
+            let log = TensorBoardLog(folder: run.appendingPathComponent("tensorboard/dpo"))
+            return TensorBoardEvents.records(in: [UInt8](try Data(contentsOf: log.url))).map(\.step)
+        }
+        #expect(try steps(whole) == [0, 1, 2] && steps(split) == [0, 2])
         let sft = try SafeTensors.read(from: whole.appendingPathComponent("sft.safetensors"))
         #expect(sft.tensors.contains { uninterrupted.tensors[$0.key]?.scalars != $0.value.scalars }, "DPO changed the model")
 

@@ -14,14 +14,8 @@ extension RunDirectory {
     /// runs with the same seed write identical files) and written to `metrics.jsonl` only.
     public static let timingColumns: Set<String> = ["wall_seconds", "steps_per_second"]
 
-    /// The run's TensorBoard event file: the one already in the directory, else a new name
-    /// (`events.out.tfevents.<unix time>.ascent`; TensorBoard reads any file whose name holds
-    /// `tfevents`, and shows the directory as one run).
-    public var tensorBoardURL: URL {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
-        let existing = names.filter { $0.hasPrefix("events.out.tfevents.") }.sorted().first
-        return url.appendingPathComponent(existing ?? "events.out.tfevents.\(Int(Date().timeIntervalSince1970)).ascent")
-    }
+    /// The run's TensorBoard event file (the directory shows as one run).
+    public var tensorBoardURL: URL { TensorBoardLog(folder: url).url }
 
     /// Appends one row to `metrics.csv` (writing the header first if new; without the timing
     /// columns), one object with every column to `metrics.jsonl`, and the row's scalars to the
@@ -98,26 +92,10 @@ extension RunDirectory {
     }
 
     private func appendTensorBoard(_ scalars: [(tag: String, value: Double)], step: Int) throws {
-        let file = tensorBoardURL
-        let now = Date().timeIntervalSince1970
-        var bytes = FileManager.default.fileExists(atPath: file.path) ? [] : TensorBoardEvents.fileVersionRecord(wallTime: now)
-        bytes += TensorBoardEvents.scalarRecord(scalars, step: step, wallTime: now)
-        try append(Data(bytes), to: file)
+        try TensorBoardLog(folder: url).append(scalars, step: step)
     }
 
-    private func append(_ data: Data, to file: URL) throws {
-        if !FileManager.default.fileExists(atPath: file.path) {
-            _ = FileManager.default.createFile(atPath: file.path, contents: nil)  // failure surfaces when opening below
-        }
-        do {
-            let handle = try FileHandle(forWritingTo: file)
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            try handle.write(contentsOf: data)
-        } catch {
-            throw RLError.invalidRunDirectory("cannot append to \(file.path): \(error.localizedDescription)")
-        }
-    }
+    private func append(_ data: Data, to file: URL) throws { try appendToFile(data, file) }
 }
 
 /// Deterministic episodes of the policy at one point of training.

@@ -28,7 +28,7 @@ extension RunDirectory {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
             return (object["global_step"] as? NSNumber)?.intValue
         }
-        try truncateTensorBoard(afterStep: step)
+        try TensorBoardLog(folder: url).truncate(afterStep: step)
         for snapshot in snapshots() where snapshot.step > step {
             try? FileManager.default.removeItem(at: snapshotsURL.appendingPathComponent("step-\(snapshot.step).json"))
         }
@@ -38,16 +38,6 @@ extension RunDirectory {
                 try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
             }
         }
-    }
-
-    /// Keeps the intact event records up to `limit` (the version record has step 0).
-    private func truncateTensorBoard(afterStep limit: Int) throws {
-        let file = tensorBoardURL
-        guard let data = FileManager.default.contents(atPath: file.path) else { return }
-        let bytes = [UInt8](data)
-        let kept = TensorBoardEvents.records(in: bytes).filter { $0.step <= limit }.flatMap { bytes[$0.bytes] }
-        guard kept.count != bytes.count else { return }
-        try AtomicFile.write(Data(kept), to: file)
     }
 
     /// Keeps the complete lines of `file` whose step (read by `step`, nil for a malformed line)

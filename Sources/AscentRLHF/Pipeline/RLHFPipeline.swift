@@ -22,6 +22,28 @@ public final class RLHFPipeline {
     public private(set) var supervisedSteps: [LanguageModelStep] = []
     /// Progress messages (stage, detail).
     public var log: (String) -> Void = { _ in }
+    /// Each step's scalars under TRL's tag names, for TensorBoard: (stage, step, scalars).
+    /// Steps count what the stage's checkpoints count (batches; PPO and GRPO rounds).
+    public var onScalars: (_ stage: String, _ step: Int, _ scalars: [(tag: String, value: Double)]) -> Void = { _, _, _ in }
+
+    private func report(_ stage: String, _ step: LanguageModelStep) {
+        onScalars(stage, step.step, [("train/loss", step.loss), ("train/learning_rate", step.learningRate), ("train/tokens_per_second", step.tokensPerSecond)])
+    }
+
+    private func report(_ stage: String, _ m: PreferenceEpochMetrics, accuracy: String, margin: String) {
+        onScalars(stage, m.step, [("train/loss", m.loss), (accuracy, m.accuracy), (margin, m.margin), ("train/epoch", Double(m.epoch))])
+    }
+
+    /// A PPO or GRPO round under TRL's PPO tag names (plus the judge, which TRL has not).
+    private func report(_ stage: String, _ m: LanguagePPOMetrics) {
+        onScalars(stage, m.iteration, [
+            ("objective/scores", m.rewardScore), ("objective/kl", m.kl), ("objective/kl_k3", m.klK3), ("objective/entropy", m.entropy),
+            ("objective/non_score_reward", m.nonScoreReward), ("objective/rlhf_reward", m.rewardScore + m.nonScoreReward),
+            ("objective/judge", m.judgeScore), ("policy/clipfrac_avg", m.clipFraction), ("loss/policy_avg", m.policyLoss),
+            ("loss/value_avg", m.valueLoss), ("train/beta", m.beta), ("train/completion_length", m.responseLength),
+            ("time/generation_tokens_per_second", m.generationTokensPerSecond),
+        ])
+    }
 
     public init(_ settings: RLHFSettings) throws {
         try settings.validate()
@@ -72,6 +94,7 @@ public final class RLHFPipeline {
         pretrainingSteps = try timed("pre-training") {
             try model.train(on: sequences, settings: settings.pretraining, padding: eot, stage: "pretrain", control: control) { step in
                 logProgress("pre-training", step, of: settings.pretraining.steps)
+                report("pretrain", step)
                 return true
             }
         }
@@ -91,6 +114,7 @@ public final class RLHFPipeline {
         supervisedSteps = try timed("supervised fine-tuning") {
             try model.train(on: sequences, settings: settings.supervised, padding: eot, stage: "sft", control: control) { step in
                 logProgress("fine-tuning", step, of: settings.supervised.steps)
+                report("sft", step)
                 return true
             }
         }
@@ -121,6 +145,7 @@ public final class RLHFPipeline {
         let model = try RewardModel(initializedFrom: supervised, generator: &generator)
         try timed("reward model") {
             try model.train(on: trainingPairs, tokenizer: tokenizer, settings: settings.reward, control: control) { m in
+                self.report("reward", m, accuracy: "train/accuracy", margin: "train/score_gap")
                 self.log(String(format: "reward model epoch %d: loss %.3f, training accuracy %.1f %%, mean score gap %.2f", m.epoch, m.loss, m.accuracy * 100, m.margin))
             }
         }
@@ -154,7 +179,7 @@ public final class RLHFPipeline {
         let beta = configuration.klCoefficient
         let ppo = try LanguagePPO(try optimizationSetup(seed: settings.seed), configuration: configuration)
         try timed(configuration.adaptiveKL && beta > 0 ? "PPO, β from \(beta), adaptive" : "PPO, β = \(beta)") {
-            try ppo.train(control: control) { callback($0); return true }
+            try ppo.train(control: control) { report("ppo", $0); callback($0); return true }
         }
         return ppo
     }
@@ -164,7 +189,7 @@ public final class RLHFPipeline {
                         callback: (LanguagePPOMetrics) -> Void = { _ in }) throws -> GRPO {
         let grpo = try GRPO(try optimizationSetup(seed: settings.seed), configuration: configuration)
         try timed("GRPO, β = \(configuration.klCoefficient)") {
-            try grpo.train(control: control) { callback($0); return true }
+            try grpo.train(control: control) { report("grpo", $0); callback($0); return true }
         }
         return grpo
     }
@@ -178,7 +203,10 @@ public final class RLHFPipeline {
         let policy = try GPT(supervised.configuration, generator: &generator)
         policy.copyParameters(from: supervised)
         try timed("DPO, β = \(configuration.beta)") {
-            try policy.trainDPO(on: trainingPairs, reference: supervised, tokenizer: tokenizer, settings: configuration, control: control, callback: callback)
+            try policy.trainDPO(on: trainingPairs, reference: supervised, tokenizer: tokenizer, settings: configuration, control: control) { m in
+                self.report("dpo", m, accuracy: "train/rewards/accuracies", margin: "train/rewards/margins")
+                callback(m)
+            }
         }
         var judgeScores: [Double] = []
         for prompt in ReviewTask.prompts {

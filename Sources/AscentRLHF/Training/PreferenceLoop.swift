@@ -3,6 +3,8 @@ import AscentTensor
 /// What one epoch over preference pairs reports, for the reward model and for DPO.
 public struct PreferenceEpochMetrics: Codable, Sendable, Equatable {
     public var epoch: Int
+    /// Minibatches trained so far, this epoch's included (the step TensorBoard logs it at).
+    public var step: Int
     public var loss: Double
     /// Fraction of pairs ranked the preferred way (chosen above rejected).
     public var accuracy: Double
@@ -67,7 +69,7 @@ final class PreferenceLoop: ResumableLoop {
         state.totals.seen += rows.count
         if state.batches.endsEpoch {
             let t = state.totals, seen = Double(state.totals.seen)
-            let metrics = PreferenceEpochMetrics(epoch: state.batches.epoch, loss: t.loss / seen, accuracy: Double(t.correct) / seen, margin: t.margin / seen)
+            let metrics = PreferenceEpochMetrics(epoch: state.batches.epoch, step: state.steps, loss: t.loss / seen, accuracy: Double(t.correct) / seen, margin: t.margin / seen)
             state.epochs.append(metrics)
             state.totals = Totals()
             onEpoch(metrics)
