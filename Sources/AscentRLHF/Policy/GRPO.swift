@@ -34,7 +34,7 @@ public struct GRPOConfiguration: Codable, Sendable, Equatable {
 }
 
 /// GRPO as a resumable loop whose step is one round.
-public final class GRPO: ResumableLoop {
+public final class GRPO: RoundLoop {
     struct State: Codable {
         var generator: RandomGenerator
         var history: [LanguagePPOMetrics] = []
@@ -58,15 +58,7 @@ public final class GRPO: ResumableLoop {
     private(set) lazy var identity = setup.identity(configuration)
     var modules: [String: Module] { ["model": setup.policy.model] }
     var optimizers: [String: Optimizer] { ["model": optimizer] }
-    var stepsDone: Int { state.history.count }
-    var isFinished: Bool { stepsDone >= configuration.iterations }
-    func step() throws { _ = try iterate() }
-
-    /// Runs every round; `callback` sees each round's metrics and returns false to stop.
-    /// `control` saves and resumes checkpoints.
-    public func train(control: StageControl = .uninterrupted, callback: (LanguagePPOMetrics) throws -> Bool = { _ in true }) throws {
-        try run(control) { try callback(history.last!) }
-    }
+    var rounds: Int { configuration.iterations }
 
     public func iterate() throws -> LanguagePPOMetrics {
         let c = configuration

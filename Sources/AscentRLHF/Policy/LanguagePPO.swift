@@ -87,6 +87,26 @@ struct Rollout {
     var generationSeconds: Double
 }
 
+/// A policy-optimisation loop (PPO, GRPO) whose step is one round: rollout, scoring, update.
+protocol RoundLoop: ResumableLoop {
+    var history: [LanguagePPOMetrics] { get }
+    var rounds: Int { get }
+    func iterate() throws -> LanguagePPOMetrics
+}
+
+extension RoundLoop {
+    var stepsDone: Int { history.count }
+    var isFinished: Bool { stepsDone >= rounds }
+    func step() throws { _ = try iterate() }
+
+    /// Runs every round; `callback` sees each round's metrics and returns false to stop.
+    /// `control` saves and resumes checkpoints. (Public callers use ``RLHFPipeline/runPPO(_:control:callback:)``
+    /// and ``RLHFPipeline/runGRPO(_:control:callback:)``, or step with `iterate()`.)
+    func train(control: StageControl = .uninterrupted, callback: (LanguagePPOMetrics) throws -> Bool = { _ in true }) throws {
+        try run(control) { try callback(history.last!) }
+    }
+}
+
 /// The three models and the shared rollout logic of PPO and GRPO.
 public final class LanguageModelOptimization {
     public let policy: LanguagePolicy
@@ -143,7 +163,7 @@ public final class LanguageModelOptimization {
 
 /// PPO against the reward model with a per-token KL penalty to the frozen reference; a
 /// resumable loop whose step is one round.
-public final class LanguagePPO: ResumableLoop {
+public final class LanguagePPO: RoundLoop {
     struct State: Codable {
         var generator: RandomGenerator
         var beta: Float
@@ -170,15 +190,7 @@ public final class LanguagePPO: ResumableLoop {
     private(set) lazy var identity = setup.identity(configuration)
     var modules: [String: Module] { ["policy": setup.policy] }
     var optimizers: [String: Optimizer] { ["policy": optimizer] }
-    var stepsDone: Int { state.history.count }
-    var isFinished: Bool { stepsDone >= configuration.iterations }
-    func step() throws { _ = try iterate() }
-
-    /// Runs every round; `callback` sees each round's metrics and returns false to stop.
-    /// `control` saves and resumes checkpoints.
-    public func train(control: StageControl = .uninterrupted, callback: (LanguagePPOMetrics) throws -> Bool = { _ in true }) throws {
-        try run(control) { try callback(history.last!) }
-    }
+    var rounds: Int { configuration.iterations }
 
     /// One rollout and update.
     public func iterate() throws -> LanguagePPOMetrics {
