@@ -68,6 +68,13 @@ struct RLHFDemo: ParsableCommand {
     @OptionGroup var options: RLHFOptions
     @OptionGroup var write: RLHFWriteOptions
     @Option(help: "Initial β of the penalised run (it then adapts toward the KL target of 4 nats).") var beta: Float = 0.5
+    /// The unpenalised run drifts for a while before the judge sees it: at 100 rounds its text has
+    /// left the language (KL ≈ 20) but still scores; by 200-300 rounds the judge falls to −1 (docs/rlhf.md).
+    @Option(help: "Rounds of the unpenalised (β = 0) comparison run (default: three times the penalised run's).") var comparisonRounds: Int?
+
+    func validate() throws {
+        if let comparisonRounds, comparisonRounds <= 0 { throw ValidationError("--comparison-rounds must be positive, got \(comparisonRounds)") }
+    }
 
     func run() throws {
         let url = options.url
@@ -87,6 +94,7 @@ struct RLHFDemo: ParsableCommand {
             let label = beta > 0 ? "PPO, KL penalty (β from \(beta), target 4)" : "PPO, β = 0 (no KL penalty)"
             var c = pipeline.settings.ppo
             c.klCoefficient = beta
+            if beta == 0 { c.iterations = comparisonRounds ?? 3 * c.iterations }
             var ppo: LanguagePPO?
             // The unpenalised comparison run has no stage command to continue it, so it keeps no checkpoint.
             try runner.run("ppo", checkpointed: beta > 0,
