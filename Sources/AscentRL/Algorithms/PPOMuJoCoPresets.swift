@@ -34,6 +34,16 @@ extension PPOConfiguration {
                 c.hiddenSizes = [256, 256]
             }
         }
+        /// Tianshou's MuJoCo PPO choices on top: 16 environments × 128 steps (the same 2048 per
+        /// rollout), log σ₀ = −0.5, value coefficient 0.25, raw advantages. With RL Zoo's values
+        /// alone Walker2d was bimodal (951-4585, median 2485 over 5 seeds; docs/mujoco.md).
+        func manyEnvironments() {
+            c.environments = 16
+            c.rolloutSteps = 128
+            c.initialLogStd = -0.5
+            c.valueCoefficient = 0.25
+            c.normalizeAdvantages = false
+        }
         switch name {
         case "HalfCheetah-v5":
             zoo(steps: 512, batch: 64, gamma: 0.98, learningRate: 2.0633e-5, entropy: 0.000401762, clip: 0.1, epochs: 20,
@@ -41,6 +51,7 @@ extension PPOConfiguration {
         case "Walker2d-v5":
             zoo(steps: 512, batch: 32, gamma: 0.99, learningRate: 5.05041e-5, entropy: 0.000585045, clip: 0.1, epochs: 20,
                 lambda: 0.95, maxNorm: 1, valueCoefficient: 0.871923, wide: false)
+            manyEnvironments()
         case "InvertedPendulum-v5":
             zoo(steps: 32, batch: 64, gamma: 0.999, learningRate: 0.000222425, entropy: 1.37976e-7, clip: 0.4, epochs: 5,
                 lambda: 0.9, maxNorm: 0.3, valueCoefficient: 0.19816, wide: false)
