@@ -147,7 +147,12 @@ public struct LineChart {
     static func format(for ticks: [Double]) -> (Double) -> String {
         let largest = ticks.map { Swift.abs($0) }.max() ?? 0
         let (scale, suffix) = largest >= 1e6 ? (1e6, "M") : largest >= 1e4 ? (1e3, "k") : (1.0, "")
-        if largest > 0 && largest < 1e-2 { return { $0 == 0 ? "0" : String(format: "%.0e", $0) } }
+        if largest > 0 && largest < 1e-2 {
+            // Scientific notation with the fewest digits that keep the ticks apart (4.6e-05,
+            // 4.8e-05, 5.0e-05 rather than "5e-05" three times).
+            let digits = (0...4).first { d in Set(ticks.map { String(format: "%.\(d)e", $0) }).count == ticks.count } ?? 4
+            return { $0 == 0 ? "0" : String(format: "%.\(digits)e", $0) }
+        }
         // The fewest decimals that write every tick exactly (0.25 needs two, 2.5k one).
         func decimals(_ value: Double) -> Int {
             (0...6).first { d in

@@ -20,6 +20,9 @@ struct ReportTests {
         #expect([0, 0.5, 1, 1.5].map(LineChart.format(for: [0, 0.5, 1, 1.5])) == ["0.0", "0.5", "1.0", "1.5"])
         #expect([0, 2500, 5000, 7500, 10000].map(LineChart.format(for: [0, 2500, 5000, 7500, 10000])) == ["0.0", "2.5k", "5.0k", "7.5k", "10.0k"])
         #expect(LineChart.format(for: [0.0005, 0.001])(0.0005) == "5e-04")
+        // A constant learning rate of 5.05e-5 (±10 % axis): every tick keeps its own label.
+        let ticks = LineChart.ticks(4.5e-5, 5.6e-5)
+        #expect(Set(ticks.map(LineChart.format(for: ticks))).count == ticks.count && ticks.count > 3, "\(ticks.map(LineChart.format(for: ticks)))")
         #expect(LineChart.logTicks(3, 2000) == [5, 10, 20, 50, 100, 200, 500, 1000, 2000])
     }
 
