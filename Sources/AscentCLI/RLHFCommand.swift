@@ -21,6 +21,10 @@ struct RLHFOptions: ParsableArguments {
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Flag(help: "A seconds-long miniature of the pipeline (as CI runs it).") var quick = false
     @Option(help: "Pre-train on this UTF-8 text file (one document per line) instead of the generated reviews.") var corpus: String?
+    @Option(help: "sft: fine-tune this Hugging Face model folder (config.json, model.safetensors, tokenizer) instead of the base model pre-trained in --dir.")
+    var model: String?
+    @Option(help: "sft: fine-tune on this JSON Lines file of {\"prompt\", \"completion\"} rows instead of the generated demonstrations.")
+    var data: String?
 
     func settings() throws -> RLHFSettings {
         var s = quick ? RLHFSettings.miniature : RLHFSettings()
@@ -33,6 +37,10 @@ struct RLHFOptions: ParsableArguments {
             let data = try cliErrors { try Data(contentsOf: URL(fileURLWithPath: corpus)) }
             s.corpus = try cliErrors { try Corpus.lines(of: data) }
         }
+        if let data {
+            let text = try cliErrors { try String(contentsOf: URL(fileURLWithPath: data), encoding: .utf8) }
+            s.demonstrationData = try cliErrors { try Demonstration.read(jsonLines: text) }
+        }
         return s
     }
 
@@ -40,6 +48,13 @@ struct RLHFOptions: ParsableArguments {
         let pipeline = try cliErrors { try RLHFPipeline(try settings()) }
         pipeline.log = { print($0) }
         return pipeline
+    }
+
+    /// --model and --data change what sft starts from and learns; the other stages refuse them.
+    func checkStartingPoint(for stage: String) throws {
+        guard stage == "sft" || (model == nil && data == nil) else {
+            throw ValidationError("--model and --data apply to sft (the model to fine-tune and its examples), not to \(stage)")
+        }
     }
 
     var url: URL { URL(fileURLWithPath: dir) }
@@ -73,6 +88,7 @@ struct RLHFDemo: ParsableCommand {
     @Option(help: "Rounds of the unpenalised (β = 0) comparison run (default: three times the penalised run's).") var comparisonRounds: Int?
 
     func validate() throws {
+        try options.checkStartingPoint(for: "demo")
         if let comparisonRounds, comparisonRounds <= 0 { throw ValidationError("--comparison-rounds must be positive, got \(comparisonRounds)") }
     }
 
@@ -166,12 +182,18 @@ struct RLHFStage<Stage: RLHFStageName>: ParsableCommand {
 
     init() {}
 
+    func validate() throws { try options.checkStartingPoint(for: Stage.name) }
+
     func run() throws {
         let (stage, url) = (Stage.name, options.url)
         let runner = try RLHFStageRunner(directory: url, checkpointEvery: write.checkpointEvery)
         try runner.refuseOverwriting(stage, outputs: Stage.outputs, resume: resume, force: write.force)
         let pipeline = try options.pipeline()
         try cliErrors { try pipeline.load(from: url) }
+        if let model = options.model {
+            let folder = try cliErrors { try HuggingFaceFolder.load(URL(fileURLWithPath: model)) }
+            try cliErrors { try pipeline.adopt(base: folder.model, tokenizer: folder.tokenizer) }
+        }
         var report = true  // ppo and grpo write their own, with the rounds
         try runner.run(stage, resume: resume, pipeline: pipeline) { control in
             switch stage {

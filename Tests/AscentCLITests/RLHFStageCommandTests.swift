@@ -94,4 +94,30 @@ struct RLHFStageCommandTests {
         #expect(refusal(["rlhf", "generate", "--model", out.path, "--count", "2", "--max-new-tokens", "4"]) == nil)
         #expect(refusal(["rlhf", "generate", "--model", "nowhere", "--dir", out.path])?.contains("is not a model folder (with config.json)") == true)
     }
+
+    /// `sft --model FOLDER --data FILE` fine-tunes a user's model on their prompt-completion
+    /// rows (the tiny fixture learns to complete its prompt); rows longer than the context and
+    /// --model on another stage are refused.
+    @Test func sftFineTunesAUsersModelOnTheirExamples() throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("AscentRLHFTests/Fixtures/gpt2-tiny")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ascent-user-sft-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let data = root.appendingPathComponent("examples.jsonl"), dir = root.appendingPathComponent("run")
+        try Data((#"{"prompt": "review of the lamp:", "completion": " the fit is superb."}"# + "\n").utf8).write(to: data)
+        #expect(refusal(["rlhf", "sft", "--quick", "--dir", dir.path, "--model", fixture.path, "--data", data.path]) == nil)
+        let pipeline = try RLHFPipeline(.miniature)
+        try pipeline.load(from: dir)
+        let (tokenizer, model) = (try #require(pipeline.tokenizer), try #require(pipeline.supervised))
+        var generator = RandomGenerator(seed: 1)
+        let prompt = tokenizer.encode("review of the lamp:"), completion = tokenizer.encode(" the fit is superb.")
+        let greedy = try model.generate(prompts: [prompt], maxNewTokens: completion.count, sampling: SamplingSettings(temperature: 0), generator: &generator)[0]
+        #expect(greedy == completion, "\((try? tokenizer.decodeText(greedy)) ?? "")")
+
+        try Data((#"{"prompt": "review of the lamp:", "completion": ""# + String(repeating: " superb", count: 40) + #""}"# + "\n").utf8).write(to: data)
+        let long = refusal(["rlhf", "sft", "--quick", "--dir", root.appendingPathComponent("long").path, "--model", fixture.path, "--data", data.path])
+        #expect(long?.contains("1 demonstration exceed the model's 32-token context") == true, "\(long ?? "accepted")")
+        #expect(refusal(["rlhf", "ppo", "--quick", "--dir", dir.path, "--model", fixture.path])?.contains("--model and --data apply to sft") == true)
+    }
 }

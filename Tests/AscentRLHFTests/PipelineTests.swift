@@ -71,6 +71,17 @@ struct RLHFPieceTests {
         #expect(throws: RLHFError.self) { try PreferencePair.read(jsonLines: "\n\n") }
     }
 
+    @Test func demonstrationFilesReportEveryBadRow() throws {
+        let good = #"{"prompt": "p", "completion": " c"}"#
+        #expect(try Demonstration.read(jsonLines: good + "\n\n" + good) == [Demonstration(prompt: "p", completion: " c"), Demonstration(prompt: "p", completion: " c")])
+        do {
+            _ = try Demonstration.read(jsonLines: [good, #"{"prompt": "p"}"#, "[]", #"{"prompt": "p", "completion": ""}"#].joined(separator: "\n"))
+            Issue.record("accepted malformed rows")
+        } catch {
+            #expect("\(error)".contains("line 2, line 3, line 4 (empty completion)"), "\(error)")
+        }
+    }
+
     @Test func mismatchedPiecesAreRefused() throws {
         var generator = RandomGenerator(seed: 1)
         let small = GPTConfiguration(vocabularySize: 300, contextLength: 16, embeddingSize: 16, layers: 1, heads: 2)

@@ -75,6 +75,15 @@ public final class RLHFPipeline {
         log(String(format: "%@ step %d/%d: loss %.3f, %.0f tokens/s, ETA %.0f s", stage, step.step, total, step.loss, step.tokensPerSecond, remaining))
     }
 
+    /// Starts from a model of the user's (a Hugging Face folder) instead of pre-training: it
+    /// becomes the base model that fine-tuning copies, with its tokenizer.
+    public func adopt(base model: GPT, tokenizer: ByteLevelBPE) throws {
+        guard tokenizer.vocabularySize == model.configuration.vocabularySize else {
+            throw RLHFError.invalidTokenizer("the tokenizer has \(tokenizer.vocabularySize) tokens but the model's vocabulary is \(model.configuration.vocabularySize)")
+        }
+        (base, self.tokenizer) = (model, tokenizer)
+    }
+
     /// Tokenizer and base model trained on the generated review corpus (or the user's).
     /// Each stage takes a `control` that saves and resumes its checkpoints and stops it on request.
     public func pretrain(control: StageControl = .uninterrupted) throws {
@@ -101,12 +110,19 @@ public final class RLHFPipeline {
         base = model
     }
 
-    /// Supervised fine-tuning of a copy of the base model on prompt → response demonstrations.
+    /// Supervised fine-tuning of a copy of the base model on prompt → response demonstrations
+    /// (the user's `demonstrationData`, or the generated ones). An example longer than the
+    /// model's context is refused with its row number, never cut silently.
     public func fineTune(control: StageControl = .uninterrupted) throws {
         guard let tokenizer, let base else { throw RLHFError.invalidInput("fine-tuning needs the pre-trained base model first") }
-        let eot = tokenizer.endOfText!
-        let sequences = ReviewTask.demonstrations(count: settings.demonstrations, seed: settings.seed &+ 1).map {
-            TokenSequence(prompt: tokenizer.encode($0.prompt), response: tokenizer.encode($0.response) + [eot])
+        guard let eot = tokenizer.endOfText else { throw RLHFError.invalidTokenizer("fine-tuning needs an end-of-text token to end each completion") }
+        let examples = settings.demonstrationData
+            ?? ReviewTask.demonstrations(count: settings.demonstrations, seed: settings.seed &+ 1).map { Demonstration(prompt: $0.prompt, completion: $0.response) }
+        let sequences = examples.map { TokenSequence(prompt: tokenizer.encode($0.prompt), response: tokenizer.encode($0.completion) + [eot]) }
+        let context = base.configuration.contextLength
+        let long = sequences.indices.filter { sequences[$0].tokens.count > context + 1 }
+        guard long.isEmpty else {
+            throw RLHFError.invalidInput("\(long.count) demonstration\(long.count == 1 ? "" : "s") exceed the model's \(context)-token context (prompt, completion and end of text): example\(long.count == 1 ? "" : "s") \(long.prefix(10).map { String($0 + 1) }.joined(separator: ", "))\(long.count > 10 ? " and more" : ""); shorten them")
         }
         var generator = RandomGenerator(seed: settings.seed, stream: "rlhf-sft-init")
         let model = try GPT(base.configuration, generator: &generator)

@@ -6,6 +6,8 @@ public struct RLHFSettings: Codable, Sendable, Equatable {
     /// Pre-train on these documents (one per line of a user's file) instead of the generated reviews.
     public var corpus: [String]? = nil
     public var demonstrations = 2_000
+    /// Fine-tune on these examples (a user's JSON Lines file) instead of the generated demonstrations.
+    public var demonstrationData: [Demonstration]? = nil
     /// The model's shape; `vocabularySize` is also the tokenizer's target (a small user corpus
     /// may yield fewer tokens, and the model then takes the tokenizer's size).
     public var model = GPTConfiguration(vocabularySize: 400, contextLength: 64, embeddingSize: 64, layers: 2, heads: 4)

@@ -15,25 +15,9 @@ public struct PreferencePair: Codable, Sendable, Equatable {
     /// answer nothing); every malformed row is reported
     /// with its line number (all of them, not just the first).
     public static func read(jsonLines text: String) throws -> [PreferencePair] {
-        var pairs: [PreferencePair] = [], problems: [String] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { continue }
-            guard let pair = try? JSONDecoder().decode(PreferencePair.self, from: Data(trimmed.utf8)) else {
-                problems.append("line \(index + 1)")
-                continue
-            }
-            guard !pair.prompt.isEmpty, pair.chosen != pair.rejected else {
-                problems.append("line \(index + 1) (\(pair.prompt.isEmpty ? "empty prompt" : "chosen equals rejected"))")
-                continue
-            }
-            pairs.append(pair)
+        try JSONLines.decode(text, format: "a JSON object with string fields prompt (non-empty), chosen and rejected (different)", file: "preference") { pair in
+            pair.prompt.isEmpty ? "empty prompt" : pair.chosen == pair.rejected ? "chosen equals rejected" : nil
         }
-        guard problems.isEmpty else {
-            throw RLHFError.invalidInput("malformed preference rows (each must be a JSON object with string fields prompt (non-empty), chosen and rejected (different)): \(problems.prefix(10).joined(separator: ", "))\(problems.count > 10 ? " and \(problems.count - 10) more" : "")")
-        }
-        guard !pairs.isEmpty else { throw RLHFError.invalidInput("the preference file has no rows") }
-        return pairs
     }
 
     public static func jsonLines(_ pairs: [PreferencePair]) -> String {
