@@ -35,13 +35,15 @@ extension PPOConfiguration {
             }
         }
         /// Tianshou's MuJoCo PPO choices on top: 16 environments × 128 steps (the same 2048 per
-        /// rollout), log σ₀ = −0.5, value coefficient 0.25, raw advantages. With RL Zoo's values
-        /// alone Walker2d was bimodal (951-4585, median 2485 over 5 seeds; docs/mujoco.md).
+        /// rollout), log σ₀ = −0.5, value coefficient 0.25 without clipping, raw advantages.
+        /// With RL Zoo's values alone Walker2d was bimodal (951-4585, median 2485 over 5 seeds),
+        /// with CleanRL's Ant reached a median of 914 (docs/mujoco.md).
         func manyEnvironments() {
             c.environments = 16
             c.rolloutSteps = 128
             c.initialLogStd = -0.5
             c.valueCoefficient = 0.25
+            c.clipValueLoss = false
             c.normalizeAdvantages = false
         }
         switch name {
@@ -72,7 +74,9 @@ extension PPOConfiguration {
                 lambda: 1, maxNorm: 0.9, valueCoefficient: 0.950368, wide: false)
         case "Swimmer-v5":
             c.gamma = 0.9999  // RL Zoo: SB3's defaults with γ 0.9999
-        case "Hopper-v5", "Ant-v5", "Humanoid-v5", "Pusher-v5":
+        case "Ant-v5":
+            manyEnvironments()  // on CleanRL's defaults
+        case "Hopper-v5", "Humanoid-v5", "Pusher-v5":
             // CleanRL's defaults. For Hopper, RL Zoo's tuned values (512 steps, batch 32, γ 0.999,
             // lr 9.8e-5, ReLU 256-256, log σ₀ −2) stayed near 1000 (985, 1016 at 1M; docs/mujoco.md).
             break

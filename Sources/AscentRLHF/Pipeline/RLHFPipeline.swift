@@ -111,8 +111,8 @@ public final class RLHFPipeline {
     }
 
     /// Supervised fine-tuning of a copy of the base model on prompt → response demonstrations
-    /// (the user's `demonstrationData`, or the generated ones). An example longer than the
-    /// model's context is refused with its row number, never cut silently.
+    /// (the user's `demonstrationData`, or the generated ones). A user's example longer than
+    /// the model's context is refused with its number, never cut silently.
     public func fineTune(control: StageControl = .uninterrupted) throws {
         guard let tokenizer, let base else { throw RLHFError.invalidInput("fine-tuning needs the pre-trained base model first") }
         guard let eot = tokenizer.endOfText else { throw RLHFError.invalidTokenizer("fine-tuning needs an end-of-text token to end each completion") }
@@ -120,7 +120,9 @@ public final class RLHFPipeline {
             ?? ReviewTask.demonstrations(count: settings.demonstrations, seed: settings.seed &+ 1).map { Demonstration(prompt: $0.prompt, completion: $0.response) }
         let sequences = examples.map { TokenSequence(prompt: tokenizer.encode($0.prompt), response: tokenizer.encode($0.completion) + [eot]) }
         let context = base.configuration.contextLength
-        let long = sequences.indices.filter { sequences[$0].tokens.count > context + 1 }
+        // The user's examples must fit; the generated ones are cut to the context, as the
+        // shipped task (and its miniature, 48 tokens) has always trained on them.
+        let long = settings.demonstrationData == nil ? [] : sequences.indices.filter { sequences[$0].tokens.count > context + 1 }
         guard long.isEmpty else {
             throw RLHFError.invalidInput("\(long.count) demonstration\(long.count == 1 ? "" : "s") exceed the model's \(context)-token context (prompt, completion and end of text): example\(long.count == 1 ? "" : "s") \(long.prefix(10).map { String($0 + 1) }.joined(separator: ", "))\(long.count > 10 ? " and more" : ""); shorten them")
         }
