@@ -48,7 +48,7 @@ struct Export: ParsableCommand {
             let contract = try PolicyContract.json(for: run, policy: policy, format: format)
             let model: Data = format == "onnx"
                 ? Data(try ONNXModel.serialize(policy, producerVersion: AscentVersion.string))
-                : try PolicyContract.safeTensors(policy, contract: contract).encoded()
+                : PolicyContract.safeTensors(policy, contract: contract).encoded()
             try AtomicFile.write(model, to: URL(fileURLWithPath: prefix + "." + format))
             try AtomicFile.write(contract, to: URL(fileURLWithPath: prefix + ".json"))
         }
