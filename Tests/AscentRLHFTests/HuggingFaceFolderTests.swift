@@ -59,7 +59,13 @@ struct HuggingFaceFolderTests {
         let (again, tokenizerAgain) = try HuggingFaceFolder.load(out)
         #expect(tokenizerAgain == tokenizer)
         #expect(again.namedParameters().map { $0.parameter.value.scalars } == model.namedParameters().map { $0.parameter.value.scalars })
-        let names = try SafeTensors.read(from: out.appendingPathComponent("model.safetensors")).tensors.keys
+        // Integer or boolean tensors: GPT-2's mask buffers are ignored, others refused by name.
+        var weights = try SafeTensors.read(from: out.appendingPathComponent("model.safetensors"))
+        weights.nonFloatTensors["transformer.h.0.attn.bias"] = ("BOOL", [1, 1, 32, 32])
+        try again.load(huggingFace: weights)
+        weights.nonFloatTensors["transformer.position_ids"] = ("I64", [1, 32])
+        #expect(throws: RLHFError.self) { try again.load(huggingFace: weights) }
+        let names = weights.tensors.keys
         #expect(names.allSatisfy { $0.hasPrefix("transformer.") } && names.count == 4 + 12 * 2, "GPT2LMHeadModel's names, tied head")
         // Without tokenizer.json, vocab.json + merges.txt give the same tokenizer.
         try FileManager.default.removeItem(at: out.appendingPathComponent("tokenizer.json"))

@@ -27,6 +27,9 @@ struct PolicyGradientTests {
         #expect(restored.globalStep == run.globalStep && restored.updatesDone == run.updatesDone)
         #expect(restored.model.parameters.map(\.value.scalars) == run.model.parameters.map(\.value.scalars))
         #expect(restored.checkpoint().tensors.keys.sorted() == run.checkpoint().tensors.keys.sorted())
+        var tampered = run.checkpoint()  // an integer tensor read from a file is no part of a checkpoint
+        tampered.nonFloatTensors["model.extra"] = ("I64", [2])
+        #expect(throws: CheckpointError.nameMismatch(missing: [], unexpected: ["model.extra"])) { try A2C.restore(from: tampered) }
         try restored.train()
         #expect(restored.globalStep == 2_000)
         var bad = c

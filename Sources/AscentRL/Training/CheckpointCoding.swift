@@ -58,6 +58,8 @@ package struct CheckpointReader {
         guard file.metadata["format"] == format else {
             throw RLError.invalidRunDirectory("not a \(what) checkpoint (metadata 'format' is \(file.metadata["format"].map { "'\($0)'" } ?? "missing"), expected '\(format)')")
         }
+        // Ascent writes only F32 tensors: an integer or boolean one is not part of any checkpoint.
+        guard file.nonFloatTensors.isEmpty else { throw CheckpointError.nameMismatch(missing: [], unexpected: file.nonFloatTensors.keys.sorted()) }
         self.file = file
     }
 

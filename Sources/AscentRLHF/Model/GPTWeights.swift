@@ -50,7 +50,9 @@ extension GPT {
         var problems: [String] = []
         let missing = expected.map(\.name).filter { tensors[$0] == nil }
         if !missing.isEmpty { problems.append("missing \(missing.prefix(8).joined(separator: ", "))\(missing.count > 8 ? " and \(missing.count - 8) more" : "")") }
-        let unexpected = tensors.keys.filter { !names.contains($0) }.sorted()
+        // Integer and boolean tensors: GPT-2's causal-mask buffers are ignored, any other is unexpected.
+        let unexpected = (tensors.keys.filter { !names.contains($0) }
+            + file.nonFloatTensors.keys.filter { !$0.hasSuffix(".attn.bias") && !$0.hasSuffix(".attn.masked_bias") }).sorted()
         if !unexpected.isEmpty { problems.append("unexpected \(unexpected.prefix(8).joined(separator: ", "))") }
         for (name, parameter, transposed) in expected {
             guard let tensor = tensors[name] else { continue }

@@ -116,8 +116,8 @@ public enum HuggingFaceFolder {
         return configuration
     }
 
-    /// The tensors of `model.safetensors` or of every shard in its index; integer and boolean
-    /// tensors are allowed only as the causal-mask buffers GPT-2 files may carry.
+    /// The tensors of `model.safetensors` or of every shard in its index (integer and boolean
+    /// ones listed for ``GPT/load(huggingFace:)`` to judge).
     static func weights(_ folder: URL) throws -> SafeTensors {
         let fm = FileManager.default
         let files: [String]
@@ -136,10 +136,7 @@ public enum HuggingFaceFolder {
         var merged = SafeTensors()
         for file in files {
             let part = try SafeTensors.read(from: folder.appendingPathComponent(file))
-            let stray = part.nonFloatTensors.keys.filter { !$0.hasSuffix(".attn.bias") && !$0.hasSuffix(".attn.masked_bias") }.sorted()
-            guard stray.isEmpty else {
-                throw RLHFError.invalidWeights("\(file) holds integer or boolean tensors Ascent does not use: \(stray.prefix(8).joined(separator: ", "))")
-            }
+            merged.nonFloatTensors.merge(part.nonFloatTensors) { first, _ in first }
             for (name, tensor) in part.tensors {
                 guard merged.tensors.updateValue(tensor, forKey: name) == nil else { throw RLHFError.invalidWeights("tensor \(name) appears in two shards") }
             }

@@ -14,7 +14,7 @@ public struct SafeTensors: Sendable {
     /// Integer and boolean tensors of a file that was read (causal-mask buffers such as GPT-2's
     /// `attn.bias`, position ids), validated but not converted: name → (dtype, shape). Loaders
     /// ignore the ones they know and refuse the others by name. Never written.
-    public internal(set) var nonFloatTensors: [String: (dtype: String, shape: [Int])] = [:]
+    public var nonFloatTensors: [String: (dtype: String, shape: [Int])] = [:]
 
     public init(tensors: [String: Tensor] = [:], metadata: [String: String] = [:]) {
         self.tensors = tensors
