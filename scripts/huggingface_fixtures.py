@@ -1,9 +1,15 @@
 """Writes the Hugging Face model-folder fixtures of Tests/AscentRLHFTests/Fixtures.
 
-A tiny GPT-2 (random weights, 2 layers, 16 wide) with a byte-level BPE tokenizer trained on a
-few sentences, saved with `save_pretrained` exactly as `transformers` writes any model folder,
-plus `reference.json`: token ids of sample texts under the tokenizer, the model's logits for
-one input, and a greedy continuation. Ascent must reproduce them (logits to 1e-5, tokens
+Tiny models with random weights and a byte-level BPE tokenizer trained on a few sentences,
+saved with `save_pretrained` exactly as `transformers` writes any model folder:
+
+- gpt2-tiny: GPT-2, 2 layers, 16 wide;
+- llama-tiny: Llama, grouped-query attention (4 query heads, 2 key/value heads), an untied
+  output projection, Llama 3.1's rotary scaling;
+- qwen2-tiny: Qwen2, biases on q/k/v, one key/value head for 4 query heads, tied embeddings.
+
+Each has `reference.json`: token ids of sample texts under the tokenizer, the model's logits
+for one input, and a greedy continuation. Ascent must reproduce them (logits to 1e-5, tokens
 exactly). Rerun after changing it:
 
     python scripts/huggingface_fixtures.py   # needs torch, transformers, tokenizers
@@ -13,7 +19,8 @@ import pathlib
 
 import torch
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
+from transformers import (GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast, Qwen2Config,
+                          Qwen2ForCausalLM)
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent / "Tests/AscentRLHFTests/Fixtures"
 SENTENCES = [
@@ -36,11 +43,25 @@ def main():
     eos = fast.convert_tokens_to_ids("<|endoftext|>")
     config = GPT2Config(vocab_size=tokenizer.get_vocab_size(), n_positions=32, n_embd=16, n_layer=2, n_head=2,
                         bos_token_id=eos, eos_token_id=eos)
-    model = GPT2LMHeadModel(config).eval()
+    save("gpt2-tiny", GPT2LMHeadModel(config), fast, eos)
+    llama = LlamaConfig(vocab_size=tokenizer.get_vocab_size(), hidden_size=32, intermediate_size=48, num_hidden_layers=2,
+                        num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=64, tie_word_embeddings=False,
+                        rope_scaling={"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+                                      "original_max_position_embeddings": 16, "rope_theta": 500000.0},
+                        rope_theta=500000.0, bos_token_id=eos, eos_token_id=eos)
+    save("llama-tiny", LlamaForCausalLM(llama), fast, eos)
+    qwen2 = Qwen2Config(vocab_size=tokenizer.get_vocab_size(), hidden_size=32, intermediate_size=48, num_hidden_layers=2,
+                        num_attention_heads=4, num_key_value_heads=1, max_position_embeddings=64, tie_word_embeddings=True,
+                        rms_norm_eps=1e-5, bos_token_id=eos, eos_token_id=eos)
+    save("qwen2-tiny", Qwen2ForCausalLM(qwen2), fast, eos)
+
+
+def save(name, model, fast, eos):
+    model = model.eval()
     with torch.no_grad():  # larger than the default init, so the logits are not all near zero
         for p in model.parameters():
             p.mul_(4)
-    folder = ROOT / "gpt2-tiny"
+    folder = ROOT / name
     model.save_pretrained(folder)
     fast.save_pretrained(folder)
 
@@ -56,7 +77,7 @@ def main():
         "eos": eos,
     }
     (folder / "reference.json").write_text(json.dumps(reference) + "\n")
-    print("wrote", folder, "vocab", tokenizer.get_vocab_size(), "eos", eos)
+    print("wrote", folder, "vocab", fast.vocab_size, "eos", eos)
 
 
 if __name__ == "__main__":

@@ -73,11 +73,18 @@ struct GPTTests {
     /// or 10⁹ is refused by name before anything is allocated.
     @Test func absurdSizesInMetadataAreRefused() throws {
         var file = try Self.model(seed: 1).huggingFaceCheckpoint()
+        let configuration = try #require(file.metadata["ascent.configuration"])
+        file.metadata["ascent.configuration"] = nil
         for layers in ["4611686018427387904", "1000000000"] {
             file.metadata["n_layer"] = layers
             do { _ = try GPT(huggingFace: file); Issue.record("accepted n_layer \(layers)") } catch {
                 #expect("\(error)".contains("layers must be 1...1024"), "\(error)")
             }
+            file.metadata["ascent.configuration"] = configuration.replacingOccurrences(of: "\"layers\":2", with: "\"layers\":\(layers)")
+            do { _ = try GPT(huggingFace: file); Issue.record("accepted layers \(layers) in the configuration JSON") } catch {
+                #expect("\(error)".contains("layers must be 1...1024"), "\(error)")
+            }
+            file.metadata["ascent.configuration"] = nil
         }
         let huge = GPTConfiguration(vocabularySize: 10_000_000, contextLength: 1_024, embeddingSize: 65_536, layers: 2, heads: 8)
         #expect(throws: RLHFError.self) { try huge.validate() }  // 655 billion embedding weights

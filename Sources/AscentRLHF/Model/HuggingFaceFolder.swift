@@ -5,12 +5,13 @@ import Foundation
 /// is read from it, never guessed), the weights in `model.safetensors` or in the shards that
 /// `model.safetensors.index.json` lists, and the tokenizer (`tokenizer.json`, or `vocab.json` +
 /// `merges.txt`) with its end-of-text token from `tokenizer_config.json` or
-/// `special_tokens_map.json`. GPT-2-family models (`model_type` `gpt2`) load; every option of
-/// their configuration that Ascent's GPT does not implement is refused by name.
+/// `special_tokens_map.json`. GPT-2 (`model_type` `gpt2`) and Llama-family models (`llama`,
+/// `qwen2`, `mistral` without a sliding window) load; every option of their configuration that
+/// Ascent's GPT does not implement is refused by name.
 public enum HuggingFaceFolder {
     /// The model and tokenizer in `folder`.
     public static func load(_ folder: URL) throws -> (model: GPT, tokenizer: ByteLevelBPE) {
-        let configuration = try gpt2Configuration(try json(folder, "config.json"))
+        let configuration = try configuration(try json(folder, "config.json"))
         let tokenizer = try loadTokenizer(folder)
         guard tokenizer.vocabularySize == configuration.vocabularySize else {
             throw RLHFError.invalidTokenizer("\(folder.path): the tokenizer has \(tokenizer.vocabularySize) tokens but config.json's vocab_size is \(configuration.vocabularySize); they must agree")
@@ -34,18 +35,15 @@ public enum HuggingFaceFolder {
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
         defer { try? fm.removeItem(at: staging) }
         let c = model.configuration
-        let config: [String: Any] = [
-            "architectures": ["GPT2LMHeadModel"], "model_type": "gpt2", "vocab_size": c.vocabularySize, "n_positions": c.contextLength,
-            "n_embd": c.embeddingSize, "n_layer": c.layers, "n_head": c.heads, "n_inner": NSNull(), "activation_function": "gelu_new",
-            "layer_norm_epsilon": 1e-5, "scale_attn_weights": true, "scale_attn_by_inverse_layer_idx": false, "reorder_and_upcast_attn": false,
-            "tie_word_embeddings": true, "bos_token_id": eos, "eos_token_id": eos, "resid_pdrop": 0.0, "embd_pdrop": 0.0, "attn_pdrop": 0.0,
-            "initializer_range": 0.02, "use_cache": true, "dtype": "float32",
-        ]
+        let config = try configJSON(c, endOfText: eos)
         let eosText = String(decoding: tokenizer.tokens[eos], as: UTF8.self)
-        let tokenizerConfig: [String: Any] = ["tokenizer_class": "GPT2Tokenizer", "bos_token": eosText, "eos_token": eosText, "unk_token": eosText,
+        let tokenizerConfig: [String: Any] = ["tokenizer_class": c.family == .gpt2 ? "GPT2Tokenizer" : "PreTrainedTokenizerFast",
+                                              "bos_token": eosText, "eos_token": eosText, "unk_token": eosText,
                                               "model_max_length": c.contextLength, "add_prefix_space": false]
         var weights = model.huggingFaceCheckpoint()
-        weights.tensors = Dictionary(uniqueKeysWithValues: weights.tensors.map { ("transformer." + $0.key, $0.value) })
+        if c.family == .gpt2 {  // GPT2LMHeadModel's names: the body under `transformer.`, the head beside it
+            weights.tensors = Dictionary(uniqueKeysWithValues: weights.tensors.map { ($0.key == "lm_head.weight" ? $0.key : "transformer." + $0.key, $0.value) })
+        }
         weights.metadata = ["format": "pt"]
         try weights.write(to: staging.appendingPathComponent("model.safetensors"))
         for (name, data) in [("config.json", try jsonData(config)), ("tokenizer_config.json", try jsonData(tokenizerConfig)),
@@ -72,48 +70,6 @@ public enum HuggingFaceFolder {
 
     private static func jsonData(_ object: [String: Any]) throws -> Data {
         try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-    }
-
-    /// The model shape a `config.json` describes (its options checked as ``load(_:)`` checks them).
-    public static func configuration(configJSON data: Data) throws -> GPTConfiguration {
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { throw RLHFError.invalidWeights("config.json is not a JSON object") }
-        return try gpt2Configuration(object)
-    }
-
-    /// GPT-2's `config.json`: the shape, and every option checked against what Ascent's GPT computes.
-    static func gpt2Configuration(_ config: [String: Any]) throws -> GPTConfiguration {
-        let type = config["model_type"] as? String ?? "missing"
-        guard type == "gpt2" else {
-            throw RLHFError.invalidWeights("config.json: model_type '\(type)' is not supported; Ascent loads gpt2 models")
-        }
-        func integer(_ key: String, or other: String? = nil) throws -> Int {
-            guard let value = ((config[key] ?? other.flatMap { config[$0] }) as? NSNumber)?.intValue else {
-                throw RLHFError.invalidWeights("config.json lacks the integer '\(key)'")
-            }
-            return value
-        }
-        let configuration = GPTConfiguration(vocabularySize: try integer("vocab_size"), contextLength: try integer("n_positions", or: "n_ctx"),
-                                             embeddingSize: try integer("n_embd"), layers: try integer("n_layer"), heads: try integer("n_head"))
-        try configuration.validate()
-        var unsupported: [String] = []
-        let activation = config["activation_function"] as? String ?? "gelu_new"
-        if !["gelu_new", "gelu_pytorch_tanh", "gelu_fast"].contains(activation) {
-            unsupported.append("activation_function '\(activation)' (Ascent's GPT uses GELU's tanh form: gelu_new)")
-        }
-        if let epsilon = (config["layer_norm_epsilon"] as? NSNumber)?.doubleValue, abs(epsilon - 1e-5) > 1e-12 {
-            unsupported.append("layer_norm_epsilon \(epsilon) (1e-5)")
-        }
-        if let inner = (config["n_inner"] as? NSNumber)?.intValue, inner != 4 * configuration.embeddingSize {
-            unsupported.append("n_inner \(inner) (4 × n_embd = \(4 * configuration.embeddingSize))")
-        }
-        for (key, expected) in [("scale_attn_weights", true), ("scale_attn_by_inverse_layer_idx", false), ("add_cross_attention", false),
-                                ("tie_word_embeddings", true)] where (config[key] as? Bool ?? expected) != expected {
-            unsupported.append("\(key) \(!expected)")
-        }
-        guard unsupported.isEmpty else {
-            throw RLHFError.invalidWeights("config.json asks for what Ascent's GPT does not implement: \(unsupported.joined(separator: "; "))")
-        }
-        return configuration
     }
 
     /// The tensors of `model.safetensors` or of every shard in its index (integer and boolean

@@ -1,5 +1,5 @@
 /// Layer normalisation over the last axis with a learned gain (`weight`) and `bias`.
-public final class LayerNorm: Module {
+public final class LayerNorm: FeatureNormalization {
     public let weight: Parameter
     public let bias: Parameter
     public let epsilon: Float
