@@ -10,7 +10,13 @@ saved with `save_pretrained` exactly as `transformers` writes any model folder:
 
 Each has `reference.json`: token ids of sample texts under the tokenizer, the model's logits
 for one input, and a greedy continuation. Ascent must reproduce them (logits to 1e-5, tokens
-exactly). Rerun after changing it:
+exactly).
+
+`tokenizers/` holds byte-level BPE tokenizers built the way real models' are, trained on the
+same sentences, with the ids `tokenizers` gives each sample text (with and without special
+tokens added): smollm2 (each digit isolated, then GPT-2's pattern), qwen2 (NFC, Qwen2's
+split pattern, chat special tokens), llama3 (Llama 3's split pattern, a BOS added to every
+sequence). Rerun after changing it:
 
     python scripts/huggingface_fixtures.py   # needs torch, transformers, tokenizers
 """
@@ -18,7 +24,7 @@ import json
 import pathlib
 
 import torch
-from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
 from transformers import (GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast, Qwen2Config,
                           Qwen2ForCausalLM)
 
@@ -30,6 +36,10 @@ SENTENCES = [
     "  spaces   and\ttabs\nnewlines",
 ]
 SAMPLES = SENTENCES + ["unseen words: zebra quixotic 1234567", "ünïcödé ✓✓ 😀 <|endoftext|>", ""]
+TOKENIZER_SAMPLES = SAMPLES + ["<|im_start|>user\nhi there<|im_end|>\n<|im_start|>assistant\n", "numbers 12345 and 3.14e-5, 2024-12-01",
+                               "Cafe\u0301 vs Café: NFC joins e + U+0301", "it's IT'S We'Ll 'd\r\n\r\n  x  ", "日本語のテキスト 123"]
+QWEN2_PATTERN = r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"""
+LLAMA3_PATTERN = QWEN2_PATTERN.replace(r"|\p{N}|", r"|\p{N}{1,3}|")
 
 
 def main():
@@ -54,6 +64,40 @@ def main():
                         num_attention_heads=4, num_key_value_heads=1, max_position_embeddings=64, tie_word_embeddings=True,
                         rms_norm_eps=1e-5, bos_token_id=eos, eos_token_id=eos)
     save("qwen2-tiny", Qwen2ForCausalLM(qwen2), fast, eos)
+    save_tokenizers()
+
+
+def save_tokenizers():
+    byte_level = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)
+    kinds = {
+        "smollm2": (None, pre_tokenizers.Sequence([pre_tokenizers.Digits(individual_digits=True),
+                                                    pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)]), None),
+        "qwen2": (normalizers.NFC(), pre_tokenizers.Sequence([pre_tokenizers.Split(Regex(QWEN2_PATTERN), behavior="isolated", invert=False),
+                                                               byte_level]), None),
+        "llama3": (None, pre_tokenizers.Sequence([pre_tokenizers.Split(Regex(LLAMA3_PATTERN), behavior="isolated", invert=False),
+                                                   byte_level]), "<|begin_of_text|>"),
+    }
+    for name, (normalizer, pre, bos) in kinds.items():
+        tokenizer = Tokenizer(models.BPE())
+        if normalizer:
+            tokenizer.normalizer = normalizer
+        tokenizer.pre_tokenizer = pre
+        tokenizer.decoder = decoders.ByteLevel()
+        specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"] + ([bos] if bos else [])
+        trainer = trainers.BpeTrainer(vocab_size=360, special_tokens=specials, initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+        tokenizer.train_from_iterator(SENTENCES * 30, trainer)
+        if bos:
+            bos_id = tokenizer.token_to_id(bos)
+            tokenizer.post_processor = processors.TemplateProcessing(single=f"{bos} $A", pair=f"{bos} $A {bos} $B", special_tokens=[(bos, bos_id)])
+        else:
+            tokenizer.post_processor = processors.ByteLevel(trim_offsets=False)
+        folder = ROOT / "tokenizers" / name
+        folder.mkdir(parents=True, exist_ok=True)
+        tokenizer.save(str(folder / "tokenizer.json"))
+        reference = {"samples": [{"text": t, "ids": tokenizer.encode(t, add_special_tokens=False).ids,
+                                  "ids_with_special": tokenizer.encode(t).ids} for t in TOKENIZER_SAMPLES]}
+        (folder / "reference.json").write_text(json.dumps(reference, ensure_ascii=False) + "\n")
+        print("wrote", folder, "vocab", tokenizer.get_vocab_size())
 
 
 def save(name, model, fast, eos):
@@ -70,7 +114,7 @@ def save(name, model, fast, eos):
         logits = model(torch.tensor([prompt])).logits[0]
         greedy = model.generate(torch.tensor([prompt]), max_new_tokens=12, do_sample=False, eos_token_id=None, pad_token_id=eos)[0]
     reference = {
-        "samples": [{"text": t, "ids": fast.encode(t, add_special_tokens=False)} for t in SAMPLES if "<|endoftext|>" not in t],
+        "samples": [{"text": t, "ids": fast.encode(t, add_special_tokens=False)} for t in SAMPLES],
         "prompt": prompt,
         "logits": [[round(float(x), 7) for x in row] for row in logits],
         "greedy": greedy[len(prompt):].tolist(),

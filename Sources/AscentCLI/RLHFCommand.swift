@@ -292,7 +292,7 @@ struct RLHFGenerate: ParsableCommand {
         var generator = RandomGenerator(seed: seed, stream: "generate")
         let start = Date()
         let outputs = try cliErrors {
-            try gpt.generate(prompts: Array(repeating: tokenizer.encode(prompt), count: count), maxNewTokens: maxNewTokens,
+            try gpt.generate(prompts: Array(repeating: tokenizer.encode(prompt, addingSpecialTokens: true), count: count), maxNewTokens: maxNewTokens,
                              sampling: SamplingSettings(temperature: temperature, topK: topK, topP: topP), stopToken: tokenizer.endOfText, generator: &generator)
         }
         for output in outputs { print(prompt + (try cliErrors { try tokenizer.decodeText(output.filter { $0 != tokenizer.endOfText }) })) }

@@ -36,23 +36,33 @@ public enum HuggingFaceFolder {
         defer { try? fm.removeItem(at: staging) }
         let c = model.configuration
         let config = try configJSON(c, endOfText: eos)
-        let eosText = String(decoding: tokenizer.tokens[eos], as: UTF8.self)
-        let tokenizerConfig: [String: Any] = ["tokenizer_class": c.family == .gpt2 ? "GPT2Tokenizer" : "PreTrainedTokenizerFast",
-                                              "bos_token": eosText, "eos_token": eosText, "unk_token": eosText,
-                                              "model_max_length": c.contextLength, "add_prefix_space": false]
         var weights = model.huggingFaceCheckpoint()
         if c.family == .gpt2 {  // GPT2LMHeadModel's names: the body under `transformer.`, the head beside it
             weights.tensors = Dictionary(uniqueKeysWithValues: weights.tensors.map { ($0.key == "lm_head.weight" ? $0.key : "transformer." + $0.key, $0.value) })
         }
         weights.metadata = ["format": "pt"]
         try weights.write(to: staging.appendingPathComponent("model.safetensors"))
-        for (name, data) in [("config.json", try jsonData(config)), ("tokenizer_config.json", try jsonData(tokenizerConfig)),
-                             ("tokenizer.json", tokenizer.tokenizerJSON()), ("vocab.json", tokenizer.vocabularyJSON()),
-                             ("merges.txt", Data(tokenizer.mergesText().utf8))] {
-            try AtomicFile.write(data, to: staging.appendingPathComponent(name))
-        }
+        try AtomicFile.write(try jsonData(config), to: staging.appendingPathComponent("config.json"))
+        try writeTokenizer(tokenizer, to: staging, contextLength: c.contextLength, className: c.family == .gpt2 ? "GPT2Tokenizer" : "PreTrainedTokenizerFast")
         if fm.fileExists(atPath: folder.path) { try fm.removeItem(at: folder) }
         try fm.moveItem(at: staging, to: folder)
+    }
+
+    /// Writes the tokenizer's files into `folder`: `tokenizer.json` (everything), GPT-2's
+    /// `vocab.json` + `merges.txt`, and `tokenizer_config.json` naming the end-of-text and
+    /// beginning-of-sequence tokens, which ``loadTokenizer(_:)`` reads back.
+    public static func writeTokenizer(_ tokenizer: ByteLevelBPE, to folder: URL, contextLength: Int? = nil, className: String = "PreTrainedTokenizerFast") throws {
+        var config: [String: Any] = ["tokenizer_class": className, "add_prefix_space": false]
+        if let eos = tokenizer.endOfText {
+            let eosText = String(decoding: tokenizer.tokens[eos], as: UTF8.self)
+            config.merge(["eos_token": eosText, "unk_token": eosText,
+                          "bos_token": String(decoding: tokenizer.tokens[tokenizer.sequencePrefix.first ?? eos], as: UTF8.self)]) { $1 }
+        }
+        if let contextLength { config["model_max_length"] = contextLength }
+        for (name, data) in [("tokenizer_config.json", try jsonData(config)), ("tokenizer.json", tokenizer.tokenizerJSON()),
+                             ("vocab.json", tokenizer.vocabularyJSON()), ("merges.txt", Data(tokenizer.mergesText().utf8))] {
+            try AtomicFile.write(data, to: folder.appendingPathComponent(name))
+        }
     }
 
     // MARK: Reading the pieces
@@ -102,7 +112,7 @@ public enum HuggingFaceFolder {
 
     /// `tokenizer.json`, or else `vocab.json` + `merges.txt`; the end-of-text token is the
     /// configured `eos_token` when one is named.
-    static func loadTokenizer(_ folder: URL) throws -> ByteLevelBPE {
+    public static func loadTokenizer(_ folder: URL) throws -> ByteLevelBPE {
         let fm = FileManager.default
         var eos: String?
         for name in ["tokenizer_config.json", "special_tokens_map.json"] where eos == nil && fm.fileExists(atPath: folder.appendingPathComponent(name).path) {

@@ -2,17 +2,15 @@ import AscentTensor
 import Foundation
 
 /// What the pipeline writes to a directory and reads back, so stages can run as separate
-/// commands: `tokenizer/vocab.json` and `merges.txt`, `base.safetensors` and `sft.safetensors`
-/// (Hugging Face GPT-2 names), `preferences.jsonl` and `held-out.jsonl`, `reward.safetensors`
+/// commands: `tokenizer/` (`tokenizer.json`, `vocab.json`, `merges.txt`, `tokenizer_config.json`,
+/// as a Hugging Face folder holds them), `base.safetensors` and `sft.safetensors` (Hugging Face
+/// names), `preferences.jsonl` and `held-out.jsonl`, `reward.safetensors`
 /// (GPT-2 names plus `score.weight`/`score.bias`). Every file is written atomically.
 extension RLHFPipeline {
     public func save(to directory: URL) throws {
         let fm = FileManager.default
         try fm.createDirectory(at: directory.appendingPathComponent("tokenizer"), withIntermediateDirectories: true)
-        if let tokenizer {
-            try AtomicFile.write(tokenizer.vocabularyJSON(), to: directory.appendingPathComponent("tokenizer/vocab.json"))
-            try AtomicFile.write(Data(tokenizer.mergesText().utf8), to: directory.appendingPathComponent("tokenizer/merges.txt"))
-        }
+        if let tokenizer { try HuggingFaceFolder.writeTokenizer(tokenizer, to: directory.appendingPathComponent("tokenizer")) }
         if let base { try base.huggingFaceCheckpoint().write(to: directory.appendingPathComponent("base.safetensors")) }
         if let supervised { try supervised.huggingFaceCheckpoint().write(to: directory.appendingPathComponent("sft.safetensors")) }
         if !trainingPairs.isEmpty {
@@ -32,9 +30,8 @@ extension RLHFPipeline {
     public func load(from directory: URL) throws {
         let fm = FileManager.default
         func path(_ name: String) -> URL { directory.appendingPathComponent(name) }
-        if fm.fileExists(atPath: path("tokenizer/vocab.json").path) {
-            tokenizer = try ByteLevelBPE(vocabularyJSON: Data(contentsOf: path("tokenizer/vocab.json")),
-                                         merges: String(decoding: Data(contentsOf: path("tokenizer/merges.txt")), as: UTF8.self))
+        if fm.fileExists(atPath: path("tokenizer/tokenizer.json").path) || fm.fileExists(atPath: path("tokenizer/vocab.json").path) {
+            tokenizer = try HuggingFaceFolder.loadTokenizer(path("tokenizer"))
         }
         func model(_ name: String) throws -> GPT? {
             guard fm.fileExists(atPath: path(name).path) else { return nil }

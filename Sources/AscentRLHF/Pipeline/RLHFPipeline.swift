@@ -92,7 +92,7 @@ public final class RLHFPipeline {
         self.tokenizer = tokenizer
         let eot = tokenizer.endOfText!
         let sequences = corpus.map { line -> TokenSequence in
-            let tokens = tokenizer.encode(line) + [eot]
+            let tokens = tokenizer.encode(line, addingSpecialTokens: true) + [eot]
             return TokenSequence(tokens: tokens, trained: Array(repeating: true, count: tokens.count))
         }
         var generator = RandomGenerator(seed: settings.seed, stream: "rlhf-base-init")
@@ -118,7 +118,7 @@ public final class RLHFPipeline {
         guard let eot = tokenizer.endOfText else { throw RLHFError.invalidTokenizer("fine-tuning needs an end-of-text token to end each completion") }
         let examples = settings.demonstrationData
             ?? ReviewTask.demonstrations(count: settings.demonstrations, seed: settings.seed &+ 1).map { Demonstration(prompt: $0.prompt, completion: $0.response) }
-        let sequences = examples.map { TokenSequence(prompt: tokenizer.encode($0.prompt), response: tokenizer.encode($0.completion) + [eot]) }
+        let sequences = examples.map { TokenSequence(prompt: tokenizer.encode($0.prompt, addingSpecialTokens: true), response: tokenizer.encode($0.completion) + [eot]) }
         let context = base.configuration.contextLength
         // The user's examples must fit; the generated ones are cut to the context, as the
         // shipped task (and its miniature, 48 tokens) has always trained on them.
@@ -169,7 +169,7 @@ public final class RLHFPipeline {
         }
         var sampler = RandomGenerator(seed: settings.seed, stream: "rlhf-ranking")
         let sets = try ReviewTask.prompts.map { prompt -> (prompt: String, responses: [String]) in
-            let encoded = tokenizer.encode(prompt)
+            let encoded = tokenizer.encode(prompt, addingSpecialTokens: true)
             let samples = try supervised.generate(prompts: Array(repeating: encoded, count: 6), maxNewTokens: settings.maxNewTokens,
                                                   stopToken: tokenizer.endOfText, generator: &sampler)
             return (prompt, try samples.map { try tokenizer.decodeText($0.filter { $0 != tokenizer.endOfText }) })
@@ -228,7 +228,7 @@ public final class RLHFPipeline {
         }
         var judgeScores: [Double] = []
         for prompt in ReviewTask.prompts {
-            let out = try policy.generate(prompts: [tokenizer.encode(prompt)], maxNewTokens: settings.maxNewTokens, stopToken: tokenizer.endOfText, generator: &generator)
+            let out = try policy.generate(prompts: [tokenizer.encode(prompt, addingSpecialTokens: true)], maxNewTokens: settings.maxNewTokens, stopToken: tokenizer.endOfText, generator: &generator)
             judgeScores.append(settings.judge.score(try tokenizer.decodeText(out[0].filter { $0 != tokenizer.endOfText })))
         }
         return (policy, judgeScores.reduce(0, +) / Double(judgeScores.count))

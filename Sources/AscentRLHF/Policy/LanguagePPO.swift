@@ -125,7 +125,7 @@ public final class LanguageModelOptimization {
             throw RLHFError.invalidTokenizer("the tokenizer has \(tokenizer.vocabularySize) tokens but the model's vocabulary is \(policy.model.configuration.vocabularySize)")
         }
         guard !prompts.isEmpty else { throw RLHFError.invalidInput("no prompts") }
-        for prompt in prompts where tokenizer.encode(prompt).isEmpty { throw RLHFError.invalidInput("an empty prompt") }
+        for prompt in prompts where tokenizer.encode(prompt, addingSpecialTokens: true).isEmpty { throw RLHFError.invalidInput("an empty prompt") }
         (self.policy, self.reference, self.rewardModel, self.tokenizer, self.judge, self.prompts) = (policy, reference, rewardModel, tokenizer, judge, prompts)
     }
 
@@ -144,7 +144,7 @@ public final class LanguageModelOptimization {
         let start = DispatchTime.now().uptimeNanoseconds
         var promptTokens: [[Int]] = []
         for _ in 0..<(count / groupSize) {
-            let prompt = tokenizer.encode(prompts[generator.integer(below: prompts.count)])
+            let prompt = tokenizer.encode(prompts[generator.integer(below: prompts.count)], addingSpecialTokens: true)
             promptTokens += Array(repeating: prompt, count: groupSize)
         }
         let responses = try policy.model.generate(prompts: promptTokens, maxNewTokens: maxNewTokens, sampling: .init(temperature: temperature),

@@ -64,7 +64,7 @@ final class PreferenceSampling: ResumableLoop {
 
     func step() throws {
         let prompt = prompts[state.sampled / pairsPerPrompt]
-        let encoded = tokenizer.encode(prompt)
+        let encoded = tokenizer.encode(prompt, addingSpecialTokens: true)
         let samples = try policy.generate(prompts: [encoded, encoded], maxNewTokens: maxNewTokens, stopToken: tokenizer.endOfText, generator: &state.generator)
         let texts = try samples.map { try tokenizer.decodeText($0.filter { $0 != tokenizer.endOfText }) }
         state.sampled += 1

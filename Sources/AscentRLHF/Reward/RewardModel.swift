@@ -84,7 +84,7 @@ extension RewardModel {
                       callback: @escaping (PreferenceEpochMetrics) -> Void = { _ in }) throws {
         guard !pairs.isEmpty else { throw RLHFError.invalidInput("no preference pairs to train the reward model on") }
         try settings.validate()
-        let encoded = pairs.map { (tokenizer.encode($0.prompt + $0.chosen), tokenizer.encode($0.prompt + $0.rejected)) }
+        let encoded = pairs.map { (tokenizer.encode($0.prompt + $0.chosen, addingSpecialTokens: true), tokenizer.encode($0.prompt + $0.rejected, addingSpecialTokens: true)) }
         var data = Fingerprint()
         data.add(pairs)
         let loop = PreferenceLoop(stage: "reward", identity: ["settings": identityJSON(settings), "data": data.hex], module: self,
@@ -107,11 +107,11 @@ extension RewardModel {
     /// prompt with several responses).
     public func evaluate(pairs: [PreferencePair], responseSets: [(prompt: String, responses: [String])], tokenizer: ByteLevelBPE,
                          judge: Judge) -> RewardEvaluation {
-        let chosen = scores(of: pairs.map { tokenizer.encode($0.prompt + $0.chosen) })
-        let rejected = scores(of: pairs.map { tokenizer.encode($0.prompt + $0.rejected) })
+        let chosen = scores(of: pairs.map { tokenizer.encode($0.prompt + $0.chosen, addingSpecialTokens: true) })
+        let rejected = scores(of: pairs.map { tokenizer.encode($0.prompt + $0.rejected, addingSpecialTokens: true) })
         let accuracy = Double(zip(chosen, rejected).filter { $0 > $1 }.count) / Double(Swift.max(pairs.count, 1))
         let taus = responseSets.map { set in
-            kendallTau(scores(of: set.responses.map { tokenizer.encode(set.prompt + $0) }).map(Double.init), set.responses.map(judge.score))
+            kendallTau(scores(of: set.responses.map { tokenizer.encode(set.prompt + $0, addingSpecialTokens: true) }).map(Double.init), set.responses.map(judge.score))
         }.filter(\.isFinite)
         return RewardEvaluation(accuracy: accuracy, kendallTau: taus.isEmpty ? .nan : taus.reduce(0, +) / Double(taus.count))
     }

@@ -15,6 +15,14 @@ public struct ByteLevelBPE: Sendable, Equatable {
     /// The end-of-text token: `<|endoftext|>` if the vocabulary has it, or the one a model
     /// folder's `tokenizer_config.json` names as `eos_token`.
     public let endOfText: Int?
+    /// How text is cut into pieces before merging (GPT-2's pattern unless a `tokenizer.json` says otherwise).
+    public let pipeline: TextPipeline
+    /// Tokens recognised whole where their text appears in the input (`tokenizer.json`'s added
+    /// tokens; the end-of-text token), as `transformers` does; longest first.
+    public let specialTokens: [Int]
+    /// Tokens a sequence starts with when special tokens are added (a Llama-style BOS from
+    /// the `TemplateProcessing` post-processor), empty for GPT-2.
+    public let sequencePrefix: [Int]
     private let ranks: [Pair: Int]
     private let ids: [[UInt8]: Int]
 
@@ -22,14 +30,18 @@ public struct ByteLevelBPE: Sendable, Equatable {
 
     public static func == (a: ByteLevelBPE, b: ByteLevelBPE) -> Bool {
         a.tokens == b.tokens && a.endOfText == b.endOfText && a.merges.elementsEqual(b.merges) { $0 == $1 }
+            && a.pipeline == b.pipeline && a.specialTokens == b.specialTokens && a.sequencePrefix == b.sequencePrefix
     }
 
     public var vocabularySize: Int { tokens.count }
 
-    /// `endOfText` defaults to the last `<|endoftext|>` token.
-    init(tokens: [[UInt8]], merges: [(left: Int, right: Int, result: Int)], endOfText: Int? = nil) {
+    /// `endOfText` defaults to the last `<|endoftext|>` token, `specialTokens` to it alone.
+    init(tokens: [[UInt8]], merges: [(left: Int, right: Int, result: Int)], endOfText: Int? = nil, pipeline: TextPipeline = .gpt2,
+         specialTokens: [Int]? = nil, sequencePrefix: [Int] = []) {
         self.tokens = tokens
         self.merges = merges
+        self.pipeline = pipeline
+        self.sequencePrefix = sequencePrefix
         var ranks: [Pair: Int] = [:]
         for (rank, merge) in merges.enumerated() where ranks[Pair(left: merge.left, right: merge.right)] == nil {
             ranks[Pair(left: merge.left, right: merge.right)] = rank
@@ -38,7 +50,10 @@ public struct ByteLevelBPE: Sendable, Equatable {
         var ids: [[UInt8]: Int] = [:]
         for (id, bytes) in tokens.enumerated() where ids[bytes] == nil { ids[bytes] = id }
         self.ids = ids
-        self.endOfText = endOfText ?? tokens.lastIndex(of: Array("<|endoftext|>".utf8))
+        let end = endOfText ?? tokens.lastIndex(of: Array("<|endoftext|>".utf8))
+        self.endOfText = end
+        self.specialTokens = (specialTokens ?? end.map { [$0] } ?? []).filter { !tokens[$0].isEmpty }
+            .sorted { (tokens[$0].count, $1) > (tokens[$1].count, $0) }
     }
 
     // MARK: Training
@@ -95,14 +110,32 @@ public struct ByteLevelBPE: Sendable, Equatable {
 
     // MARK: Encoding
 
-    public func encode(_ text: String) -> [Int] { encode(bytes: Array(text.utf8)) }
+    /// Token ids of `text`; `addingSpecialTokens` puts ``sequencePrefix`` first, as
+    /// `transformers`' tokenizers do by default (use it where a model's sequence starts).
+    public func encode(_ text: String, addingSpecialTokens: Bool = false) -> [Int] {
+        (addingSpecialTokens ? sequencePrefix : []) + encode(bytes: Array(text.utf8))
+    }
 
-    /// Token ids for any bytes (valid UTF-8 or not). Special tokens are never produced from
-    /// text: `<|endoftext|>` written in the input is encoded as ordinary bytes.
+    /// Token ids for any bytes (with GPT-2's pipeline, valid UTF-8 or not). The text of a
+    /// special token (`<|endoftext|>`) becomes that token, as in `transformers`.
     public func encode(bytes: [UInt8]) -> [Int] {
         var result: [Int] = []
-        for piece in PreTokenizer.pieces(of: bytes) {
-            var symbols = bytes[piece].map { ids[[$0]] ?? Int($0) }
+        var start = 0, position = 0
+        while position < bytes.count {
+            guard let special = specialTokens.first(where: { bytes[position...].starts(with: tokens[$0]) }) else { position += 1; continue }
+            result += encodeText(bytes[start..<position])
+            result.append(special)
+            position += tokens[special].count
+            start = position
+        }
+        return result + encodeText(bytes[start...])
+    }
+
+    private func encodeText(_ bytes: ArraySlice<UInt8>) -> [Int] {
+        guard !bytes.isEmpty else { return [] }
+        var result: [Int] = []
+        for piece in pipeline.pieces(of: bytes) {
+            var symbols = piece.map { ids[[$0]] ?? Int($0) }
             while symbols.count > 1 {
                 var best: (rank: Int, index: Int)?
                 for k in 0..<(symbols.count - 1) {

@@ -53,9 +53,11 @@ extension ByteLevelBPE {
 
     /// A vocabulary of GPT-2-alphabet spellings → ids and merges of two spellings (each with
     /// where it came from, for errors), as both `vocab.json`/`merges.txt` and `tokenizer.json`
-    /// hold them. `endOfText` names the end-of-text token when it is not `<|endoftext|>`.
+    /// hold them. `endOfText` names the end-of-text token when it is not `<|endoftext|>`;
+    /// `literal` tokens (added tokens) are their own text, not spellings, and are recognised
+    /// whole in text (without any, the end-of-text token is).
     init(spelled object: [String: Any], merges spelledMerges: [(left: String, right: String, label: String)], source: String,
-         endOfText: String? = nil) throws {
+         endOfText: String? = nil, literal: Set<String> = [], pipeline: TextPipeline = .gpt2, sequencePrefix: [Int] = []) throws {
         var tokens = [[UInt8]?](repeating: nil, count: object.count)
         var idOf: [String: Int] = [:]
         for (text, value) in object {
@@ -64,7 +66,7 @@ extension ByteLevelBPE {
             }
             guard tokens[id] == nil else { throw RLHFError.invalidTokenizer("\(source): id \(id) is used twice") }
             // Special tokens such as <|endoftext|> are spelled in plain ASCII, which the alphabet maps to itself.
-            tokens[id] = Self.unspell(text) ?? Array(text.utf8)
+            tokens[id] = literal.contains(text) ? Array(text.utf8) : Self.unspell(text) ?? Array(text.utf8)
             idOf[text] = id
         }
         let vocabulary = tokens.compactMap { $0 }
@@ -81,13 +83,15 @@ extension ByteLevelBPE {
         if let endOfText, idOf[endOfText] == nil {
             throw RLHFError.invalidTokenizer("the end-of-text token '\(endOfText)' is not in the vocabulary")
         }
-        self.init(tokens: vocabulary, merges: merges, endOfText: endOfText.flatMap { idOf[$0] })
+        self.init(tokens: vocabulary, merges: merges, endOfText: endOfText.flatMap { idOf[$0] }, pipeline: pipeline,
+                  specialTokens: literal.isEmpty ? nil : literal.compactMap { idOf[$0] }, sequencePrefix: sequencePrefix)
     }
 
     /// `vocab.json` contents (sorted keys).
     public func vocabularyJSON() -> Data {
         var object: [String: Int] = [:]
-        for (id, bytes) in tokens.enumerated() { object[id == endOfText ? String(decoding: bytes, as: UTF8.self) : Self.spell(bytes)] = id }
+        let special = Set(specialTokens)
+        for (id, bytes) in tokens.enumerated() { object[special.contains(id) ? String(decoding: bytes, as: UTF8.self) : Self.spell(bytes)] = id }
         return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
     }
 
