@@ -21,7 +21,7 @@ struct RLHFOptions: ParsableArguments {
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Flag(help: "A seconds-long miniature of the pipeline (as CI runs it).") var quick = false
     @Option(help: "Pre-train on this UTF-8 text file (one document per line) instead of the generated reviews.") var corpus: String?
-    @Option(help: "sft: fine-tune this Hugging Face model folder (config.json, model.safetensors, tokenizer) instead of the base model pre-trained in --dir.")
+    @Option(help: "sft: fine-tune this Hugging Face model folder (config.json, model.safetensors, tokenizer) instead of the base model pre-trained in --dir; ppo, grpo: optimise it instead of the fine-tuned model.")
     var model: String?
     @Option(help: "sft: fine-tune on this JSON Lines file of {\"prompt\", \"completion\"} rows instead of the generated demonstrations.")
     var data: String?
@@ -50,10 +50,14 @@ struct RLHFOptions: ParsableArguments {
         return pipeline
     }
 
-    /// --model and --data change what sft starts from and learns; the other stages refuse them.
+    /// --model and --data change what sft starts from and learns (--model also what ppo and
+    /// grpo optimise); the other stages refuse them.
     func checkStartingPoint(for stage: String) throws {
-        guard stage == "sft" || (model == nil && data == nil) else {
-            throw ValidationError("--model and --data apply to sft (the model to fine-tune and its examples), not to \(stage)")
+        guard stage == "sft" || data == nil else {
+            throw ValidationError("--data applies to sft (the examples to fine-tune on), not to \(stage)")
+        }
+        guard ["sft", "ppo", "grpo"].contains(stage) || model == nil else {
+            throw ValidationError("--model applies to sft (the model to fine-tune), ppo and grpo (the model to optimise), not to \(stage)")
         }
     }
 
@@ -63,8 +67,9 @@ struct RLHFOptions: ParsableArguments {
 /// Prints a PPO/GRPO round.
 func printRound(_ label: String, _ m: LanguagePPOMetrics, every: Int) {
     guard m.iteration % every == 0 || m.iteration == 1 else { return }
-    print(String(format: "%@ round %d: reward-model score %.2f, judge %.2f, KL %.2f (k3 %.2f), length %.1f, entropy %.2f, clip %.2f, %.0f tokens/s generating",
-                 label, m.iteration, m.rewardScore, m.judgeScore, m.kl, m.klK3, m.responseLength, m.entropy, m.clipFraction, m.generationTokensPerSecond))
+    let judge = m.judgeScore.map { String(format: ", judge %.2f", $0) } ?? ""
+    print(String(format: "%@ round %d: reward %.2f%@, KL %.2f (k3 %.2f), length %.1f, entropy %.2f, clip %.2f, %.0f tokens/s generating",
+                 label, m.iteration, m.rewardScore, judge, m.kl, m.klK3, m.responseLength, m.entropy, m.clipFraction, m.generationTokensPerSecond))
 }
 
 /// Options of the commands that write an RLHF directory.
@@ -132,7 +137,7 @@ struct RLHFDemo: ParsableCommand {
         }
         for run in runs {
             guard let first = run.history.first, let last = run.history.last else { continue }
-            print(String(format: "%@: judge %.2f → %.2f, reward-model score %.2f → %.2f, final KL %.1f", run.label, first.judgeScore, last.judgeScore,
+            print(String(format: "%@: judge %.2f → %.2f, reward-model score %.2f → %.2f, final KL %.1f", run.label, first.judgeScore ?? .nan, last.judgeScore ?? .nan,
                          first.rewardScore, last.rewardScore, last.kl))
         }
         print("report: \(url.appendingPathComponent("report.html").path)")
@@ -176,13 +181,17 @@ struct RLHFStage<Stage: RLHFStageName>: ParsableCommand {
 
     @OptionGroup var options: RLHFOptions
     @OptionGroup var write: RLHFWriteOptions
+    @OptionGroup var task: PolicyTaskOptions
     @Option(help: "KL coefficient β for ppo, grpo and dpo (default: each method's own).") var beta: Float?
     @Option(help: "Rounds (ppo, grpo) or epochs (dpo).") var iterations: Int?
     @Flag(help: "Continue this stage from the checkpoint an interrupted run saved in --dir.") var resume = false
 
     init() {}
 
-    func validate() throws { try options.checkStartingPoint(for: Stage.name) }
+    func validate() throws {
+        try options.checkStartingPoint(for: Stage.name)
+        try task.check(stage: Stage.name)
+    }
 
     func run() throws {
         let (stage, url) = (Stage.name, options.url)
@@ -192,8 +201,9 @@ struct RLHFStage<Stage: RLHFStageName>: ParsableCommand {
         try cliErrors { try pipeline.load(from: url) }
         if let model = options.model {
             let folder = try cliErrors { try HuggingFaceFolder.load(URL(fileURLWithPath: model)) }
-            try cliErrors { try pipeline.adopt(base: folder.model, tokenizer: folder.tokenizer) }
+            try cliErrors { try pipeline.adopt(base: folder.model, tokenizer: folder.tokenizer, asFineTuned: stage != "sft") }
         }
+        try task.apply(to: pipeline)
         var report = true  // ppo and grpo write their own, with the rounds
         try runner.run(stage, resume: resume, pipeline: pipeline) { control in
             switch stage {
@@ -255,13 +265,10 @@ func rlhfModel(_ model: String, dir: String) throws -> (model: GPT, tokenizer: B
         return try cliErrors { try HuggingFaceFolder.load(folder) }
     }
     let url = URL(fileURLWithPath: dir)
-    guard FileManager.default.fileExists(atPath: url.appendingPathComponent("tokenizer/vocab.json").path) else {
-        throw CLIError("\(dir) holds no tokenizer (tokenizer/vocab.json), and '\(model)' is not a model folder (with config.json); run `ascent rlhf pretrain --dir \(dir)` first")
+    guard ["tokenizer.json", "vocab.json"].contains(where: { FileManager.default.fileExists(atPath: url.appendingPathComponent("tokenizer/\($0)").path) }) else {
+        throw CLIError("\(dir) holds no tokenizer (tokenizer/tokenizer.json), and '\(model)' is not a model folder (with config.json); run `ascent rlhf pretrain --dir \(dir)` first")
     }
-    let tokenizer = try cliErrors {
-        try ByteLevelBPE(vocabularyJSON: Data(contentsOf: url.appendingPathComponent("tokenizer/vocab.json")),
-                         merges: String(decoding: Data(contentsOf: url.appendingPathComponent("tokenizer/merges.txt")), as: UTF8.self))
-    }
+    let tokenizer = try cliErrors { try HuggingFaceFolder.loadTokenizer(url.appendingPathComponent("tokenizer")) }
     let gpt = try cliErrors { try GPT(huggingFace: try SafeTensors.read(from: url.appendingPathComponent("\(model).safetensors"))) }
     guard gpt.configuration.vocabularySize == tokenizer.vocabularySize else {
         throw CLIError("\(model).safetensors has a \(gpt.configuration.vocabularySize)-token vocabulary, the tokenizer \(tokenizer.vocabularySize)")

@@ -38,22 +38,25 @@ public struct RLHFReport {
         guard !runs.isEmpty else { return page(title: title, body: body) }
         body += "<h2>Policy optimisation</h2><div class=\"row\">"
         let palette = ["#2563eb", "#dc2626", "#16a34a", "#9333ea"]
-        for (title, key) in [("reward-model score", \LanguagePPOMetrics.rewardScore), ("judge score", \LanguagePPOMetrics.judgeScore),
-                             ("KL to the reference (nats per response)", \LanguagePPOMetrics.kl), ("response length (tokens)", \LanguagePPOMetrics.responseLength),
-                             ("entropy", \LanguagePPOMetrics.entropy)] {
+        let judged = runs.contains { $0.history.contains { $0.judgeScore != nil } }
+        let panels: [(String, (LanguagePPOMetrics) -> Double)] = [("reward", \.rewardScore)] + (judged ? [("judge score", { $0.judgeScore ?? .nan })] : [])
+            + [("KL to the reference (nats per response)", \.kl), ("response length (tokens)", \.responseLength), ("entropy", \.entropy)]
+        for (title, value) in panels {
             let series = runs.enumerated().map { i, run in
-                LineChart.Series(name: run.label, x: run.history.map { Double($0.iteration) }, y: run.history.map { $0[keyPath: key] }, color: palette[i % palette.count])
+                LineChart.Series(name: run.label, x: run.history.map { Double($0.iteration) }, y: run.history.map(value), color: palette[i % palette.count])
             }
             body += LineChart(title: title, xLabel: "round", series: series, width: 440, height: 240).svg()
         }
         body += "</div><h2>Samples</h2>"
         for run in runs where !run.history.isEmpty {
-            body += "<h3>\(escape(run.label))</h3><table><tr><th>round</th><th>RM score</th><th>judge</th><th>KL</th><th>responses</th></tr>"
+            body += "<h3>\(escape(run.label))</h3><table><tr><th>round</th><th>reward</th>\(judged ? "<th>judge</th>" : "")<th>KL</th><th>responses</th></tr>"
             let picks = Set([0, run.history.count / 4, run.history.count / 2, run.history.count - 1]).sorted()
             for index in picks {
                 let m = run.history[index]
                 let samples = m.samples.map { "<code>\(escape($0))</code>" }.joined(separator: "<br>")
-                body += String(format: "<tr><td>%d</td><td>%.2f</td><td>%.2f</td><td>%.1f</td>", m.iteration, m.rewardScore, m.judgeScore, m.kl) + "<td style=\"text-align:left\">\(samples)</td></tr>"
+                let judge = judged ? String(format: "<td>%.2f</td>", m.judgeScore ?? .nan) : ""
+                body += String(format: "<tr><td>%d</td><td>%.2f</td>", m.iteration, m.rewardScore) + judge + String(format: "<td>%.1f</td>", m.kl)
+                    + "<td style=\"text-align:left\">\(samples)</td></tr>"
             }
             body += "</table>"
         }

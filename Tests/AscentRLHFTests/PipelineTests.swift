@@ -95,12 +95,12 @@ struct RLHFPieceTests {
         wrongShape.layers = 2
         let reference = try GPT(wrongShape, generator: &generator)
         #expect(throws: RLHFError.self) {
-            try LanguageModelOptimization(policy: policy, reference: reference, rewardModel: reward, tokenizer: tokenizer, judge: Judge(), prompts: ["a"])
+            try LanguageModelOptimization(policy: policy, reference: reference, reward: .model(reward), tokenizer: tokenizer, judge: Judge(), prompts: [TaskPrompt("a")])
         }
         let otherTokenizer = try ByteLevelBPE.train(corpus: ReviewTask.corpus(count: 50, seed: 1), vocabularySize: 290)
         if otherTokenizer.vocabularySize != tokenizer.vocabularySize {
             #expect(throws: RLHFError.self) {
-                try LanguageModelOptimization(policy: policy, reference: model, rewardModel: reward, tokenizer: otherTokenizer, judge: Judge(), prompts: ["a"])
+                try LanguageModelOptimization(policy: policy, reference: model, reward: .model(reward), tokenizer: otherTokenizer, judge: Judge(), prompts: [TaskPrompt("a")])
             }
         }
         #expect(throws: RLHFError.self) { try GPT(GPTConfiguration(vocabularySize: 10, contextLength: 8, embeddingSize: 10, layers: 1, heads: 3), generator: &generator) }

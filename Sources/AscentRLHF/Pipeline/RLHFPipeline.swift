@@ -20,6 +20,11 @@ public final class RLHFPipeline {
     /// Pre-training and fine-tuning loss curves.
     public private(set) var pretrainingSteps: [LanguageModelStep] = []
     public private(set) var supervisedSteps: [LanguageModelStep] = []
+    /// A user's prompts for PPO, GRPO and RLOO (nil: the shipped review prompts, scored beside
+    /// the reward by the judge).
+    public var policyPrompts: [TaskPrompt]?
+    /// The reward of policy optimisation (nil: the trained reward model).
+    public var policyReward: RewardSource?
     /// Progress messages (stage, detail).
     public var log: (String) -> Void = { _ in }
     /// Each step's scalars under TRL's tag names, for TensorBoard: (stage, step, scalars).
@@ -39,10 +44,10 @@ public final class RLHFPipeline {
         onScalars(stage, m.iteration, [
             ("objective/scores", m.rewardScore), ("objective/kl", m.kl), ("objective/kl_k3", m.klK3), ("objective/entropy", m.entropy),
             ("objective/non_score_reward", m.nonScoreReward), ("objective/rlhf_reward", m.rewardScore + m.nonScoreReward),
-            ("objective/judge", m.judgeScore), ("policy/clipfrac_avg", m.clipFraction), ("loss/policy_avg", m.policyLoss),
+            ("policy/clipfrac_avg", m.clipFraction), ("loss/policy_avg", m.policyLoss),
             ("loss/value_avg", m.valueLoss), ("train/beta", m.beta), ("train/completion_length", m.responseLength),
             ("time/generation_tokens_per_second", m.generationTokensPerSecond),
-        ])
+        ] + (m.judgeScore.map { [("objective/judge", $0)] } ?? []))
     }
 
     public init(_ settings: RLHFSettings) throws {
@@ -76,12 +81,14 @@ public final class RLHFPipeline {
     }
 
     /// Starts from a model of the user's (a Hugging Face folder) instead of pre-training: it
-    /// becomes the base model that fine-tuning copies, with its tokenizer.
-    public func adopt(base model: GPT, tokenizer: ByteLevelBPE) throws {
+    /// becomes the base model that fine-tuning copies, with its tokenizer, and with
+    /// `asFineTuned` also the fine-tuned model that policy optimisation starts from and stays near.
+    public func adopt(base model: GPT, tokenizer: ByteLevelBPE, asFineTuned: Bool = false) throws {
         guard tokenizer.vocabularySize == model.configuration.vocabularySize else {
             throw RLHFError.invalidTokenizer("the tokenizer has \(tokenizer.vocabularySize) tokens but the model's vocabulary is \(model.configuration.vocabularySize)")
         }
         (base, self.tokenizer) = (model, tokenizer)
+        if asFineTuned { supervised = model }
     }
 
     /// Tokenizer and base model trained on the generated review corpus (or the user's).
@@ -181,13 +188,17 @@ public final class RLHFPipeline {
 
     /// A fresh policy (the fine-tuned model plus a value head) and its frozen reference.
     public func optimizationSetup(seed: UInt64) throws -> LanguageModelOptimization {
-        guard let tokenizer, let supervised, let rewardModel else { throw RLHFError.invalidInput("policy optimisation needs the reward model first") }
+        guard let tokenizer, let supervised else { throw RLHFError.invalidInput("policy optimisation needs the fine-tuned model first (ascent rlhf sft)") }
+        guard let reward = policyReward ?? rewardModel.map(RewardSource.model) else {
+            throw RLHFError.invalidInput("policy optimisation needs a reward: train the reward model first (ascent rlhf reward) or give a rule or program")
+        }
         var generator = RandomGenerator(seed: seed, stream: "rlhf-policy-init")
         let policy = try LanguagePolicy(initializedFrom: supervised, generator: &generator)
         let reference = try GPT(supervised.configuration, generator: &generator)
         reference.copyParameters(from: supervised)
-        return try LanguageModelOptimization(policy: policy, reference: reference, rewardModel: rewardModel, tokenizer: tokenizer,
-                                             judge: settings.judge, prompts: ReviewTask.prompts)
+        return try LanguageModelOptimization(policy: policy, reference: reference, reward: reward, tokenizer: tokenizer,
+                                             judge: policyPrompts == nil ? settings.judge : nil,
+                                             prompts: policyPrompts ?? ReviewTask.prompts.map { TaskPrompt($0) })
     }
 
     /// PPO with `configuration` (the settings' by default); returns the trained run.

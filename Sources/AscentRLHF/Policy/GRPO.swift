@@ -101,7 +101,7 @@ public final class GRPO: RoundLoop {
         var m = LanguagePPOMetrics()
         m.iteration = state.history.count + 1
         m.rewardScore = Double(rollout.scores.reduce(0, +)) / n
-        m.judgeScore = rollout.judgeScores.reduce(0, +) / n
+        m.judgeScore = rollout.judgeScores.isEmpty ? nil : rollout.judgeScores.reduce(0, +) / n
         (m.kl, m.klK3) = klEstimates(policy: rollout.oldLogProbabilities, reference: rollout.referenceLogProbabilities, mask: mask, responses: rows)
         m.entropy = sums.entropy / epochs
         m.responseLength = Double(rollout.responses.map(\.count).reduce(0, +)) / n

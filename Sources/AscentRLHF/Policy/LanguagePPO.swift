@@ -50,10 +50,11 @@ public struct LanguagePPOConfiguration: Codable, Sendable, Equatable {
 /// What one PPO round reports (the debugging signals of RLHF).
 public struct LanguagePPOMetrics: Codable, Sendable, Equatable {
     public var iteration = 0
-    /// Mean reward-model score of the responses.
+    /// Mean reward of the responses (reward model, rule or program).
     public var rewardScore = 0.0
-    /// Mean judge score of the same responses (what we actually want).
-    public var judgeScore = 0.0
+    /// Mean judge score of the same responses (what we actually want), on the shipped task;
+    /// nil when the task has no judge.
+    public var judgeScore: Double? = 0.0
     /// KL(π ‖ π_ref) per response: k1 = Σ_t (log π − log π_ref), k3 = Σ_t (r − 1 − log r), r = π_ref/π.
     public var kl = 0.0
     public var klK3 = 0.0
@@ -107,47 +108,58 @@ extension RoundLoop {
     }
 }
 
-/// The three models and the shared rollout logic of PPO and GRPO.
+/// The policy, its frozen reference, the reward and the prompts, and the rollout logic PPO,
+/// GRPO and RLOO share.
 public final class LanguageModelOptimization {
     public let policy: LanguagePolicy
     public let reference: GPT
-    public let rewardModel: RewardModel
+    public let reward: RewardSource
     public let tokenizer: ByteLevelBPE
-    public let judge: Judge
-    public let prompts: [String]
+    /// The shipped task's judge, scored beside the reward as a monitor (nil for a user's task).
+    public let judge: Judge?
+    public let prompts: [TaskPrompt]
 
     /// `reference` must have the policy's architecture; `tokenizer` must fit the model's vocabulary.
-    public init(policy: LanguagePolicy, reference: GPT, rewardModel: RewardModel, tokenizer: ByteLevelBPE, judge: Judge, prompts: [String]) throws {
+    public init(policy: LanguagePolicy, reference: GPT, reward: RewardSource, tokenizer: ByteLevelBPE, judge: Judge?, prompts: [TaskPrompt]) throws {
         guard reference.configuration == policy.model.configuration else {
-            throw RLHFError.invalidWeights("the reference model (\(reference.configuration)) differs from the policy (\(policy.model.configuration)); it must be a frozen copy of the same architecture")
+            throw RLHFError.invalidWeights("the reference model (\(reference.configuration.summary)) differs from the policy (\(policy.model.configuration.summary)); it must be a frozen copy of the same architecture")
         }
         guard tokenizer.vocabularySize == policy.model.configuration.vocabularySize else {
             throw RLHFError.invalidTokenizer("the tokenizer has \(tokenizer.vocabularySize) tokens but the model's vocabulary is \(policy.model.configuration.vocabularySize)")
         }
         guard !prompts.isEmpty else { throw RLHFError.invalidInput("no prompts") }
-        for prompt in prompts where tokenizer.encode(prompt, addingSpecialTokens: true).isEmpty { throw RLHFError.invalidInput("an empty prompt") }
-        (self.policy, self.reference, self.rewardModel, self.tokenizer, self.judge, self.prompts) = (policy, reference, rewardModel, tokenizer, judge, prompts)
+        for (index, prompt) in prompts.enumerated() {
+            let length = tokenizer.encode(prompt.prompt, addingSpecialTokens: true).count
+            guard length > 0 else { throw RLHFError.invalidInput("prompt \(index + 1) is empty") }
+            guard length < policy.model.configuration.contextLength else {
+                throw RLHFError.invalidInput("prompt \(index + 1) is \(length) tokens, as long as the model's context (\(policy.model.configuration.contextLength)) or longer; shorten it or drop it")
+            }
+        }
+        try reward.validate(for: prompts)
+        (self.policy, self.reference, self.reward, self.tokenizer, self.judge, self.prompts) = (policy, reference, reward, tokenizer, judge, prompts)
     }
 
     /// A policy-optimisation loop's identity: its settings, the prompts, and digests of the
-    /// frozen reference and reward model (a resumed run must optimise against the same ones).
+    /// frozen reference and of the reward (a resumed run must optimise against the same ones).
     func identity(_ settings: some Encodable) -> [String: String] {
         var prompts = Fingerprint(), frozen = Fingerprint()
-        for prompt in self.prompts { prompts.add(prompt) }
+        for prompt in self.prompts { prompts.add(prompt.prompt); prompts.add(prompt.answer ?? "") }
         frozen.add(reference)
-        frozen.add(rewardModel)
+        reward.addIdentity(to: &frozen)
         return ["settings": identityJSON(settings), "prompts": prompts.hex, "models": frozen.hex]
     }
 
     /// Samples `count` prompts (or `groupSize` responses for each of count/groupSize prompts) and scores the responses.
     func rollout(count: Int, groupSize: Int = 1, maxNewTokens: Int, temperature: Float, generator: inout RandomGenerator) throws -> Rollout {
         let start = DispatchTime.now().uptimeNanoseconds
-        var promptTokens: [[Int]] = []
+        var promptTokens: [[Int]] = [], chosen: [TaskPrompt] = []
         for _ in 0..<(count / groupSize) {
-            let prompt = tokenizer.encode(prompts[generator.integer(below: prompts.count)], addingSpecialTokens: true)
-            promptTokens += Array(repeating: prompt, count: groupSize)
+            let prompt = prompts[generator.integer(below: prompts.count)]
+            promptTokens += Array(repeating: tokenizer.encode(prompt.prompt, addingSpecialTokens: true), count: groupSize)
+            chosen += Array(repeating: prompt, count: groupSize)
         }
-        let responses = try policy.model.generate(prompts: promptTokens, maxNewTokens: maxNewTokens, sampling: .init(temperature: temperature),
+        let room = policy.model.configuration.contextLength - promptTokens.map(\.count).max()!
+        let responses = try policy.model.generate(prompts: promptTokens, maxNewTokens: min(maxNewTokens, room), sampling: .init(temperature: temperature),
                                                   stopToken: tokenizer.endOfText, generator: &generator)
         let generationSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let sequences = zip(promptTokens, responses).map { TokenSequence(prompt: $0, response: $1) }
@@ -156,8 +168,8 @@ public final class LanguageModelOptimization {
         return Rollout(prompts: promptTokens, responses: responses, texts: texts, batch: batch,
                        oldLogProbabilities: targetLogProbabilities(policy.model, batch).scalars,
                        referenceLogProbabilities: targetLogProbabilities(reference, batch).scalars,
-                       scores: rewardModel.scores(of: zip(promptTokens, responses).map { $0 + $1 }),
-                       judgeScores: texts.map(judge.score), generationSeconds: generationSeconds)
+                       scores: try reward.scores(prompts: chosen, promptTokens: promptTokens, responses: responses, texts: texts),
+                       judgeScores: judge.map { texts.map($0.score) } ?? [], generationSeconds: generationSeconds)
     }
 }
 
@@ -257,7 +269,7 @@ public final class LanguagePPO: RoundLoop {
         let n = Double(rows), batches = Double(Swift.max(sums.batches, 1))
         m.iteration = state.history.count + 1
         m.rewardScore = Double(rollout.scores.reduce(0, +)) / n
-        m.judgeScore = rollout.judgeScores.reduce(0, +) / n
+        m.judgeScore = rollout.judgeScores.isEmpty ? nil : rollout.judgeScores.reduce(0, +) / n
         (m.kl, m.klK3) = kl
         m.nonScoreReward = -Double(state.beta) * kl.k1
         m.entropy = sums.entropy / batches
