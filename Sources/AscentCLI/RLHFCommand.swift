@@ -21,7 +21,7 @@ struct RLHFOptions: ParsableArguments {
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Flag(help: "A seconds-long miniature of the pipeline (as CI runs it).") var quick = false
     @Option(help: "Pre-train on this UTF-8 text file (one document per line) instead of the generated reviews.") var corpus: String?
-    @Option(help: "sft: fine-tune this Hugging Face model folder (config.json, model.safetensors, tokenizer) instead of the base model pre-trained in --dir; ppo, grpo: optimise it instead of the fine-tuned model.")
+    @Option(help: "sft: fine-tune this Hugging Face model folder (config.json, model.safetensors, tokenizer) instead of the base model pre-trained in --dir; reward, dpo, ppo, grpo: start from it instead of the fine-tuned model.")
     var model: String?
     @Option(help: "sft: fine-tune on this JSON Lines file of {\"prompt\", \"completion\"} rows instead of the generated demonstrations.")
     var data: String?
@@ -56,8 +56,8 @@ struct RLHFOptions: ParsableArguments {
         guard stage == "sft" || data == nil else {
             throw ValidationError("--data applies to sft (the examples to fine-tune on), not to \(stage)")
         }
-        guard ["sft", "ppo", "grpo"].contains(stage) || model == nil else {
-            throw ValidationError("--model applies to sft (the model to fine-tune), ppo and grpo (the model to optimise), not to \(stage)")
+        guard ["sft", "reward", "dpo", "ppo", "grpo"].contains(stage) || model == nil else {
+            throw ValidationError("--model applies to sft (the model to fine-tune), reward (the model to start the reward model from), dpo, ppo and grpo (the model to optimise), not to \(stage)")
         }
     }
 
@@ -235,7 +235,7 @@ struct RLHFStage<Stage: RLHFStageName>: ParsableCommand {
                     print(String(format: "DPO epoch %d: loss %.3f, implicit-reward accuracy %.1f %%, margin %.2f", m.epoch, m.loss, m.accuracy * 100, m.margin))
                 }
                 try dpo.policy.huggingFaceCheckpoint().write(to: url.appendingPathComponent("dpo.safetensors"))
-                print(String(format: "DPO policy: mean judge score %.2f over one sample per prompt", dpo.judgeScore))
+                if let score = dpo.judgeScore { print(String(format: "DPO policy: mean judge score %.2f over one sample per prompt", score)) }
             default:
                 throw ValidationError("unknown stage '\(stage)'; valid: \(rlhfStages.map(\.name).joined(separator: ", "))")
             }

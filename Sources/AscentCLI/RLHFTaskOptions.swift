@@ -2,9 +2,12 @@ import AscentRLHF
 import ArgumentParser
 import Foundation
 
-/// The prompts and reward of policy optimisation (ppo, grpo), when they are the user's
-/// rather than the shipped review task's.
+/// The user's data for the stages after fine-tuning: preference pairs (reward, dpo), and the
+/// prompts and reward of policy optimisation (ppo, grpo), instead of the shipped review task's.
 struct PolicyTaskOptions: ParsableArguments {
+    @Option(help: "reward, dpo: preference pairs from this JSON Lines file of {\"prompt\", \"chosen\", \"rejected\"} rows (TRL's format) instead of those the judge labelled.")
+    var preferences: String?
+    @Option(help: "reward: held-out preference pairs (same format) to measure the reward model's accuracy on.") var heldOut: String?
     @Option(help: "ppo, grpo: prompts from this JSON Lines file of {\"prompt\", \"answer\"?} rows instead of the review prompts.")
     var prompts: String?
     @Option(help: """
@@ -20,10 +23,19 @@ struct PolicyTaskOptions: ParsableArguments {
         guard ["ppo", "grpo"].contains(stage) || (prompts == nil && reward == "model") else {
             throw ValidationError("--prompts and --reward apply to ppo and grpo, not to \(stage)")
         }
+        guard ["reward", "dpo"].contains(stage) || (preferences == nil && heldOut == nil) else {
+            throw ValidationError("--preferences and --held-out apply to reward and dpo, not to \(stage)")
+        }
+        guard heldOut == nil || preferences != nil else { throw ValidationError("--held-out needs --preferences (the pairs to train on)") }
     }
 
     /// Sets the pipeline's prompts and reward from the options.
     func apply(to pipeline: RLHFPipeline) throws {
+        func pairs(_ path: String) throws -> [PreferencePair] {
+            let text = try cliErrors { try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8) }
+            return try cliErrors { try PreferencePair.read(jsonLines: text) }
+        }
+        if let preferences { try cliErrors { try pipeline.usePreferences(try pairs(preferences), heldOut: try heldOut.map(pairs) ?? []) } }
         if let prompts {
             let text = try cliErrors { try String(contentsOf: URL(fileURLWithPath: prompts), encoding: .utf8) }
             pipeline.policyPrompts = try cliErrors { try TaskPrompt.read(jsonLines: text) }

@@ -26,8 +26,9 @@ public struct RLHFReport {
         for (stage, seconds) in pipeline.stageSeconds { body += "<tr><td>\(escape(stage))</td><td>\(String(format: "%.1f", seconds))</td></tr>" }
         body += "</table>"
         if let evaluation = pipeline.rewardEvaluation {
-            body += String(format: "<p>Reward model: <b>%.1f %%</b> held-out pairwise accuracy on %d pairs (%d training pairs); Kendall τ with the judge's ranking of six responses per prompt <b>%.2f</b>.</p>",
-                           evaluation.accuracy * 100, pipeline.heldOutPairs.count, pipeline.trainingPairs.count, evaluation.kendallTau)
+            let tau = evaluation.kendallTau.map { String(format: "; Kendall τ with the judge's ranking of six responses per prompt <b>%.2f</b>", $0) } ?? ""
+            body += String(format: "<p>Reward model: <b>%.1f %%</b> held-out pairwise accuracy on %d pairs (%d training pairs)%@.</p>",
+                           evaluation.accuracy * 100, pipeline.heldOutPairs.count, pipeline.trainingPairs.count, tau)
         }
         body += "<div class=\"row\">"
         for (title, steps, color) in [("pre-training loss", pipeline.pretrainingSteps, "#2563eb"), ("fine-tuning loss (responses)", pipeline.supervisedSteps, "#16a34a")]

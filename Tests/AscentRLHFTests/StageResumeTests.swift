@@ -56,7 +56,7 @@ struct StageResumeTests {
         (grpo.iterations, grpo.promptsPerIteration, grpo.groupSize, grpo.maxNewTokens) = (3, 2, 2, 8)
         var dpo = DPOConfiguration()
         (dpo.epochs, dpo.batchSize) = (2, 2)
-        var wholeRuns: (ppo: LanguagePPO?, grpo: GRPO?, dpo: (policy: GPT, judgeScore: Double)?) = (nil, nil, nil)
+        var wholeRuns: (ppo: LanguagePPO?, grpo: GRPO?, dpo: (policy: GPT, judgeScore: Double?)?) = (nil, nil, nil)
         var resumedRuns = wholeRuns
         // (stage, step to stop after, runs it on a pipeline under a control)
         let stages: [(String, Int, (RLHFPipeline, StageControl, Bool) throws -> Void)] = [

@@ -14,6 +14,8 @@ public final class RLHFPipeline {
     public internal(set) var trainingPairs: [PreferencePair] = []
     public internal(set) var heldOutPairs: [PreferencePair] = []
     public internal(set) var rewardModel: RewardModel?
+    /// The preference pairs are a user's (no judge to rank responses with).
+    public private(set) var userPreferences = false
     public private(set) var rewardEvaluation: RewardEvaluation?
     /// Wall-clock seconds per stage, in order.
     public private(set) var stageSeconds: [(stage: String, seconds: Double)] = []
@@ -146,6 +148,14 @@ public final class RLHFPipeline {
         supervised = model
     }
 
+    /// Uses a user's preference pairs (TRL's `prompt`/`chosen`/`rejected`) for the reward model
+    /// and DPO instead of sampling pairs for the judge to label; `heldOut` (which may be empty)
+    /// measures the reward model's accuracy.
+    public func usePreferences(_ training: [PreferencePair], heldOut: [PreferencePair] = []) throws {
+        guard !training.isEmpty else { throw RLHFError.invalidInput("no preference pairs to train on") }
+        (trainingPairs, heldOutPairs, userPreferences) = (training, heldOut, true)
+    }
+
     /// Pairs of fine-tuned-model samples per prompt, labelled by the judge and split into
     /// training and held-out sets.
     public func collectPreferences(control: StageControl = .uninterrupted) throws {
@@ -175,15 +185,17 @@ public final class RLHFPipeline {
             }
         }
         var sampler = RandomGenerator(seed: settings.seed, stream: "rlhf-ranking")
-        let sets = try ReviewTask.prompts.map { prompt -> (prompt: String, responses: [String]) in
+        let sets = try (userPreferences ? [] : ReviewTask.prompts).map { prompt -> (prompt: String, responses: [String]) in
             let encoded = tokenizer.encode(prompt, addingSpecialTokens: true)
             let samples = try supervised.generate(prompts: Array(repeating: encoded, count: 6), maxNewTokens: settings.maxNewTokens,
                                                   stopToken: tokenizer.endOfText, generator: &sampler)
             return (prompt, try samples.map { try tokenizer.decodeText($0.filter { $0 != tokenizer.endOfText }) })
         }
-        rewardEvaluation = model.evaluate(pairs: heldOutPairs.isEmpty ? trainingPairs : heldOutPairs, responseSets: sets, tokenizer: tokenizer, judge: settings.judge)
-        rewardModel = model
-        log(String(format: "reward model: held-out accuracy %.1f %%, Kendall τ with the judge %.2f", (rewardEvaluation!.accuracy) * 100, rewardEvaluation!.kendallTau))
+        let evaluation = model.evaluate(pairs: heldOutPairs.isEmpty ? trainingPairs : heldOutPairs, responseSets: sets, tokenizer: tokenizer,
+                                        judge: userPreferences ? nil : settings.judge)
+        (rewardEvaluation, rewardModel) = (evaluation, model)
+        let tau = evaluation.kendallTau.map { String(format: ", Kendall τ with the judge %.2f", $0) } ?? ""
+        log(String(format: "reward model: %@ accuracy %.1f %%%@", heldOutPairs.isEmpty ? "training-pair" : "held-out", evaluation.accuracy * 100, tau))
     }
 
     /// A fresh policy (the fine-tuned model plus a value head) and its frozen reference.
@@ -223,10 +235,10 @@ public final class RLHFPipeline {
         return grpo
     }
 
-    /// DPO from the fine-tuned model on the training pairs; returns the policy and its mean
-    /// judge score over one sample per prompt.
+    /// DPO from the fine-tuned model on the training pairs; returns the policy and, on the
+    /// shipped task, its mean judge score over one sample per prompt.
     public func runDPO(_ configuration: DPOConfiguration, control: StageControl = .uninterrupted,
-                       callback: @escaping (PreferenceEpochMetrics) -> Void = { _ in }) throws -> (policy: GPT, judgeScore: Double) {
+                       callback: @escaping (PreferenceEpochMetrics) -> Void = { _ in }) throws -> (policy: GPT, judgeScore: Double?) {
         guard let supervised, let tokenizer, !trainingPairs.isEmpty else { throw RLHFError.invalidInput("DPO needs the fine-tuned model and preference pairs first") }
         var generator = RandomGenerator(seed: configuration.seed, stream: "dpo-init")
         let policy = try GPT(supervised.configuration, generator: &generator)
@@ -237,6 +249,7 @@ public final class RLHFPipeline {
                 callback(m)
             }
         }
+        guard !userPreferences else { return (policy, nil) }
         var judgeScores: [Double] = []
         for prompt in ReviewTask.prompts {
             let out = try policy.generate(prompts: [tokenizer.encode(prompt, addingSpecialTokens: true)], maxNewTokens: settings.maxNewTokens, stopToken: tokenizer.endOfText, generator: &generator)

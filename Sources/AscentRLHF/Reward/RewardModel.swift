@@ -73,8 +73,9 @@ public struct RewardTraining: Codable, Sendable, Equatable {
 public struct RewardEvaluation: Codable, Sendable, Equatable {
     /// Fraction of held-out pairs scored in the judge's order.
     public var accuracy: Double
-    /// Mean Kendall τ between reward-model and judge rankings of sampled response sets.
-    public var kendallTau: Double
+    /// Mean Kendall τ between reward-model and judge rankings of sampled response sets (nil
+    /// for a user's preferences, which have no judge).
+    public var kendallTau: Double?
 }
 
 extension RewardModel {
@@ -104,15 +105,16 @@ extension RewardModel {
     }
 
     /// Accuracy on held-out `pairs`, and Kendall τ against `judge` on `responseSets` (each a
-    /// prompt with several responses).
+    /// prompt with several responses) when there is a judge.
     public func evaluate(pairs: [PreferencePair], responseSets: [(prompt: String, responses: [String])], tokenizer: ByteLevelBPE,
-                         judge: Judge) -> RewardEvaluation {
+                         judge: Judge?) -> RewardEvaluation {
         let chosen = scores(of: pairs.map { tokenizer.encode($0.prompt + $0.chosen, addingSpecialTokens: true) })
         let rejected = scores(of: pairs.map { tokenizer.encode($0.prompt + $0.rejected, addingSpecialTokens: true) })
         let accuracy = Double(zip(chosen, rejected).filter { $0 > $1 }.count) / Double(Swift.max(pairs.count, 1))
+        guard let judge else { return RewardEvaluation(accuracy: accuracy, kendallTau: nil) }
         let taus = responseSets.map { set in
             kendallTau(scores(of: set.responses.map { tokenizer.encode(set.prompt + $0, addingSpecialTokens: true) }).map(Double.init), set.responses.map(judge.score))
         }.filter(\.isFinite)
-        return RewardEvaluation(accuracy: accuracy, kendallTau: taus.isEmpty ? .nan : taus.reduce(0, +) / Double(taus.count))
+        return RewardEvaluation(accuracy: accuracy, kendallTau: taus.isEmpty ? nil : taus.reduce(0, +) / Double(taus.count))
     }
 }
