@@ -10,7 +10,7 @@ struct RLHF: ParsableCommand {
         abstract: "Language-model RLHF on the shipped review task: pre-training, fine-tuning, reward model, PPO, GRPO, DPO.",
         discussion: "`ascent rlhf demo` runs everything. The stage commands share a directory: each loads what earlier stages saved there and adds its own output (docs/rlhf.md).",
         subcommands: [RLHFDemo.self, RLHFStage<Pretrain>.self, RLHFStage<SFT>.self, RLHFStage<Preferences>.self, RLHFStage<Reward>.self,
-                      RLHFStage<PPOStage>.self, RLHFStage<GRPOStage>.self, RLHFStage<DPOStage>.self, RLHFGenerate.self, RLHFExport.self]
+                      RLHFStage<PPOStage>.self, RLHFStage<GRPOStage>.self, RLHFStage<RLOOStage>.self, RLHFStage<DPOStage>.self, RLHFGenerate.self, RLHFExport.self]
     )
 }
 
@@ -21,7 +21,7 @@ struct RLHFOptions: ParsableArguments {
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Flag(help: "A seconds-long miniature of the pipeline (as CI runs it).") var quick = false
     @Option(help: "Pre-train on this UTF-8 text file (one document per line) instead of the generated reviews.") var corpus: String?
-    @Option(help: "sft: fine-tune this Hugging Face model folder (config.json, model.safetensors, tokenizer) instead of the base model pre-trained in --dir; reward, dpo, ppo, grpo: start from it instead of the fine-tuned model.")
+    @Option(help: "sft: fine-tune this Hugging Face model folder (config.json, model.safetensors, tokenizer) instead of the base model pre-trained in --dir; reward, dpo, ppo, grpo, rloo: start from it instead of the fine-tuned model.")
     var model: String?
     @Option(help: "sft: fine-tune on this JSON Lines file of {\"prompt\", \"completion\"} rows instead of the generated demonstrations.")
     var data: String?
@@ -56,8 +56,8 @@ struct RLHFOptions: ParsableArguments {
         guard stage == "sft" || data == nil else {
             throw ValidationError("--data applies to sft (the examples to fine-tune on), not to \(stage)")
         }
-        guard ["sft", "reward", "dpo", "ppo", "grpo"].contains(stage) || model == nil else {
-            throw ValidationError("--model applies to sft (the model to fine-tune), reward (the model to start the reward model from), dpo, ppo and grpo (the model to optimise), not to \(stage)")
+        guard ["sft", "reward", "dpo", "ppo", "grpo", "rloo"].contains(stage) || model == nil else {
+            throw ValidationError("--model applies to sft (the model to fine-tune), reward (the model to start the reward model from), dpo, ppo, grpo and rloo (the model to optimise), not to \(stage)")
         }
     }
 
@@ -144,119 +144,6 @@ struct RLHFDemo: ParsableCommand {
     }
 }
 
-/// One pipeline stage as a subcommand: its name, help line and the files it writes.
-protocol RLHFStageName { static var name: String { get }; static var abstract: String { get }; static var outputs: [String] { get } }
-enum Pretrain: RLHFStageName {
-    static let name = "pretrain", abstract = "Generate the corpus, train the tokenizer and pre-train the base model.", outputs = ["base.safetensors"]
-}
-enum SFT: RLHFStageName { static let name = "sft", abstract = "Supervised fine-tuning of the base model on demonstrations.", outputs = ["sft.safetensors"] }
-enum Preferences: RLHFStageName {
-    static let name = "preferences", abstract = "Sample response pairs from the fine-tuned model and let the judge label them.", outputs = ["preferences.jsonl"]
-}
-enum Reward: RLHFStageName {
-    static let name = "reward", abstract = "Train the Bradley-Terry reward model and report its held-out accuracy.", outputs = ["reward.safetensors"]
-}
-enum PPOStage: RLHFStageName {
-    static let name = "ppo", abstract = "PPO against the reward model with a KL penalty to the fine-tuned model.", outputs = ["ppo.safetensors"]
-}
-enum GRPOStage: RLHFStageName { static let name = "grpo", abstract = "Group Relative Policy Optimization (no critic).", outputs = ["grpo.safetensors"] }
-enum DPOStage: RLHFStageName { static let name = "dpo", abstract = "Direct Preference Optimization straight from the preference pairs.", outputs = ["dpo.safetensors"] }
-
-/// Every stage, in pipeline order.
-let rlhfStages: [(name: String, outputs: [String])] = {
-    let stages: [any RLHFStageName.Type] = [Pretrain.self, SFT.self, Preferences.self, Reward.self, PPOStage.self, GRPOStage.self, DPOStage.self]
-    return stages.map { ($0.name, $0.outputs) }
-}()
-
-/// `ascent rlhf <stage>`: loads what earlier stages saved in --dir, runs this one, saves.
-struct RLHFStage<Stage: RLHFStageName>: ParsableCommand {
-    static var configuration: CommandConfiguration {
-        CommandConfiguration(commandName: Stage.name, abstract: Stage.abstract,
-                             discussion: """
-                             Needs the earlier stages' output in --dir (pretrain → sft → preferences → reward → ppo/grpo; dpo needs sft and preferences). \
-                             Ctrl-C saves checkpoints/\(Stage.name).safetensors (as does every --checkpoint-every steps); --resume with the same options \
-                             continues it exactly where it stopped.
-                             """)
-    }
-
-    @OptionGroup var options: RLHFOptions
-    @OptionGroup var write: RLHFWriteOptions
-    @OptionGroup var task: PolicyTaskOptions
-    @Option(help: "KL coefficient β for ppo, grpo and dpo (default: each method's own).") var beta: Float?
-    @Option(help: "Rounds (ppo, grpo) or epochs (dpo).") var iterations: Int?
-    @Flag(help: "Continue this stage from the checkpoint an interrupted run saved in --dir.") var resume = false
-
-    init() {}
-
-    func validate() throws {
-        try options.checkStartingPoint(for: Stage.name)
-        try task.check(stage: Stage.name)
-    }
-
-    func run() throws {
-        let (stage, url) = (Stage.name, options.url)
-        let runner = try RLHFStageRunner(directory: url, checkpointEvery: write.checkpointEvery)
-        try runner.refuseOverwriting(stage, outputs: Stage.outputs, resume: resume, force: write.force)
-        let pipeline = try options.pipeline()
-        try cliErrors { try pipeline.load(from: url) }
-        if let model = options.model {
-            let folder = try cliErrors { try HuggingFaceFolder.load(URL(fileURLWithPath: model)) }
-            try cliErrors { try pipeline.adopt(base: folder.model, tokenizer: folder.tokenizer, asFineTuned: stage != "sft") }
-        }
-        try task.apply(to: pipeline)
-        var report = true  // ppo and grpo write their own, with the rounds
-        try runner.run(stage, resume: resume, pipeline: pipeline) { control in
-            switch stage {
-            case "pretrain": try pipeline.pretrain(control: control)
-            case "sft": try pipeline.fineTune(control: control)
-            case "preferences": try pipeline.collectPreferences(control: control)
-            case "reward": try pipeline.trainRewardModel(control: control)
-            case "ppo":
-                var c = pipeline.settings.ppo
-                if let beta { c.klCoefficient = beta }
-                if let iterations { c.iterations = iterations }
-                let ppo = try pipeline.runPPO(c, control: control) { printRound("PPO", $0, every: 10) }
-                try saveRounds(ppo.setup.policy.model, ppo.history, label: "PPO, β = \(c.klCoefficient)", pipeline: pipeline)
-                report = false
-            case "grpo":
-                var c = GRPOConfiguration()
-                c.seed = options.seed
-                if let beta { c.klCoefficient = beta }
-                if let iterations { c.iterations = iterations }
-                let grpo = try pipeline.runGRPO(c, control: control) { printRound("GRPO", $0, every: 10) }
-                try saveRounds(grpo.setup.policy.model, grpo.history, label: "GRPO, β = \(c.klCoefficient)", pipeline: pipeline)
-                report = false
-            case "dpo":
-                var c = DPOConfiguration()
-                c.seed = options.seed
-                if let beta { c.beta = beta }
-                if let iterations { c.epochs = iterations }
-                let dpo = try pipeline.runDPO(c, control: control) { m in
-                    print(String(format: "DPO epoch %d: loss %.3f, implicit-reward accuracy %.1f %%, margin %.2f", m.epoch, m.loss, m.accuracy * 100, m.margin))
-                }
-                try dpo.policy.huggingFaceCheckpoint().write(to: url.appendingPathComponent("dpo.safetensors"))
-                if let score = dpo.judgeScore { print(String(format: "DPO policy: mean judge score %.2f over one sample per prompt", score)) }
-            default:
-                throw ValidationError("unknown stage '\(stage)'; valid: \(rlhfStages.map(\.name).joined(separator: ", "))")
-            }
-        }
-        try cliErrors {
-            try pipeline.save(to: url)
-            if report { try AtomicFile.write(Data(RLHFReport(pipeline: pipeline, runs: []).html().utf8), to: url.appendingPathComponent("\(stage)-report.html")) }
-        }
-        print("saved in \(url.path)")
-    }
-
-    /// A PPO or GRPO stage's policy, metrics and report (`<stage>.safetensors`, `-metrics.json`, `-report.html`).
-    private func saveRounds(_ model: GPT, _ history: [LanguagePPOMetrics], label: String, pipeline: RLHFPipeline) throws {
-        let url = options.url
-        try model.huggingFaceCheckpoint().write(to: url.appendingPathComponent("\(Stage.name).safetensors"))
-        try writeJSON(history, to: url.appendingPathComponent("\(Stage.name)-metrics.json"))
-        try AtomicFile.write(Data(RLHFReport(pipeline: pipeline, runs: [.init(label: label, history: history)]).html().utf8),
-                             to: url.appendingPathComponent("\(Stage.name)-report.html"))
-    }
-}
-
 /// A model of an RLHF directory (`base`, `sft`, `ppo`, …: `<name>.safetensors` with the
 /// directory's tokenizer) or a Hugging Face model folder, with its tokenizer.
 func rlhfModel(_ model: String, dir: String) throws -> (model: GPT, tokenizer: ByteLevelBPE) {
@@ -280,7 +167,7 @@ struct RLHFGenerate: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "generate", abstract: "Sample from a model of an RLHF directory or a Hugging Face model folder.")
 
     @Option(help: "Directory of an RLHF run.") var dir = "runs/rlhf"
-    @Option(help: "Model file in the directory (base, sft, ppo, ppo-no-kl, grpo, dpo), or the path of a Hugging Face model folder.") var model = "sft"
+    @Option(help: "Model file in the directory (base, sft, ppo, ppo-no-kl, grpo, rloo, dpo), or the path of a Hugging Face model folder.") var model = "sft"
     @Option(help: "Prompt text.") var prompt = "review of the phone:"
     @Option(help: "Samples to draw.") var count = 3
     @Option(help: "New tokens at most.") var maxNewTokens = 24
@@ -314,7 +201,7 @@ struct RLHFExport: ParsableCommand {
         discussion: "`AutoModelForCausalLM.from_pretrained(FOLDER)` and `AutoTokenizer.from_pretrained(FOLDER)` load the result (GPT2LMHeadModel).")
 
     @Option(help: "Directory of an RLHF run.") var dir = "runs/rlhf"
-    @Option(help: "Model file in the directory (base, sft, ppo, ppo-no-kl, grpo, dpo), or a Hugging Face model folder.") var model = "sft"
+    @Option(help: "Model file in the directory (base, sft, ppo, ppo-no-kl, grpo, rloo, dpo), or a Hugging Face model folder.") var model = "sft"
     @Option(help: "Folder to write.") var out: String
     @Flag(help: "Replace --out if it exists.") var force = false
 

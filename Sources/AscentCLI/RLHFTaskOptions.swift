@@ -3,15 +3,15 @@ import ArgumentParser
 import Foundation
 
 /// The user's data for the stages after fine-tuning: preference pairs (reward, dpo), and the
-/// prompts and reward of policy optimisation (ppo, grpo), instead of the shipped review task's.
+/// prompts and reward of policy optimisation (ppo, grpo, rloo), instead of the shipped review task's.
 struct PolicyTaskOptions: ParsableArguments {
     @Option(help: "reward, dpo: preference pairs from this JSON Lines file of {\"prompt\", \"chosen\", \"rejected\"} rows (TRL's format) instead of those the judge labelled.")
     var preferences: String?
     @Option(help: "reward: held-out preference pairs (same format) to measure the reward model's accuracy on.") var heldOut: String?
-    @Option(help: "ppo, grpo: prompts from this JSON Lines file of {\"prompt\", \"answer\"?} rows instead of the review prompts.")
+    @Option(help: "ppo, grpo, rloo: prompts from this JSON Lines file of {\"prompt\", \"answer\"?} rows instead of the review prompts.")
     var prompts: String?
     @Option(help: """
-        ppo, grpo: the reward — model (the trained reward model), exact (response equals the prompt's answer), \
+        ppo, grpo, rloo: the reward — model (the trained reward model), exact (response equals the prompt's answer), \
         number (its last number equals the answer), regex:PATTERN (1 when it matches), length:N (closeness to N words), \
         or program:COMMAND (reads {prompt, completion, answer} JSON lines on stdin, prints one number per line).
         """)
@@ -20,8 +20,8 @@ struct PolicyTaskOptions: ParsableArguments {
 
     /// Refuses the options on stages they do not apply to.
     func check(stage: String) throws {
-        guard ["ppo", "grpo"].contains(stage) || (prompts == nil && reward == "model") else {
-            throw ValidationError("--prompts and --reward apply to ppo and grpo, not to \(stage)")
+        guard ["ppo", "grpo", "rloo"].contains(stage) || (prompts == nil && reward == "model") else {
+            throw ValidationError("--prompts and --reward apply to ppo, grpo and rloo, not to \(stage)")
         }
         guard ["reward", "dpo"].contains(stage) || (preferences == nil && heldOut == nil) else {
             throw ValidationError("--preferences and --held-out apply to reward and dpo, not to \(stage)")

@@ -58,7 +58,7 @@ struct RLHFUserModelTests {
         let elsewhere = root.appendingPathComponent("elsewhere").path
         #expect(run(["rlhf", "grpo", "--quick", "--dir", elsewhere, "--model", folder.path, "--prompts", unanswered, "--reward", "exact"])?
             .contains("prompt 1 has none") == true)
-        #expect(run(["rlhf", "sft", "--quick", "--dir", elsewhere, "--prompts", prompts])?.contains("--prompts and --reward apply to ppo and grpo") == true)
+        #expect(run(["rlhf", "sft", "--quick", "--dir", elsewhere, "--prompts", prompts])?.contains("--prompts and --reward apply to ppo, grpo and rloo") == true)
         #expect(run(["rlhf", "grpo", "--quick", "--dir", elsewhere, "--preferences", preferences])?.contains("apply to reward and dpo") == true)
         #expect(run(["rlhf", "grpo", "--quick", "--dir", elsewhere, "--model", folder.path, "--prompts", prompts, "--reward", "regex:("])?
             .contains("not a valid regular expression") == true)

@@ -49,25 +49,43 @@ struct UserTaskTests {
         #expect(throws: RLHFError.self) { try RewardProgram(command: "  ").validate() }
     }
 
-    /// GRPO on the tiny Llama fixture with a rule reward (closeness to 4 words) raises the
-    /// reward within a few rounds, from the command line's starting point: the folder as the
-    /// fine-tuned model and its own reference, no reward model.
-    @Test func grpoRaisesARuleRewardOnAModelFolder() throws {
+    func fixturePipeline(reward: RuleReward) throws -> RLHFPipeline {
         let folder = try #require(Bundle.module.url(forResource: "llama-tiny", withExtension: nil, subdirectory: "Fixtures"))
         let (model, tokenizer) = try HuggingFaceFolder.load(folder)
         let pipeline = try RLHFPipeline(RLHFSettings.miniature)
         try pipeline.adopt(base: model, tokenizer: tokenizer, asFineTuned: true)
         pipeline.policyPrompts = [TaskPrompt("review of the lamp:"), TaskPrompt("review of the phone:")]
-        pipeline.policyReward = .rule(.length(words: 4))
-        var c = GRPOConfiguration()
+        pipeline.policyReward = .rule(reward)
+        return pipeline
+    }
+
+    /// GRPO and RLOO on the tiny Llama fixture with a rule reward (closeness to 4 words) raise
+    /// the reward within a few rounds, from the command line's starting point: the folder as
+    /// the fine-tuned model and its own reference, no reward model.
+    @Test(arguments: ["grpo", "rloo"]) func groupMethodsRaiseARuleRewardOnAModelFolder(_ method: String) throws {
+        let pipeline = try fixturePipeline(reward: .length(words: 4))
+        var c = method == "rloo" ? GRPOConfiguration.rloo : GRPOConfiguration()
         (c.iterations, c.promptsPerIteration, c.groupSize, c.maxNewTokens, c.learningRate) = (12, 4, 8, 12, 1e-2)
-        let grpo = try pipeline.runGRPO(c)
-        let rewards = grpo.history.map(\.rewardScore)
-        #expect(grpo.history.allSatisfy { $0.judgeScore == nil })  // no judge on a user's task
+        let run = try pipeline.runGRPO(c)
+        let rewards = run.history.map(\.rewardScore)
+        #expect(run.history.allSatisfy { $0.judgeScore == nil })  // no judge on a user's task
         let (first, last) = (rewards.prefix(3).reduce(0, +) / 3, rewards.suffix(3).reduce(0, +) / 3)
-        #expect(last > first + 0.2, "reward \(rewards)")  // −0.56 → −0.23 on AVX2
+        #expect(last > first + 0.2, "reward \(rewards)")  // GRPO −0.56 → −0.23 on AVX2
         // Without a reward model, the trained-model reward is refused by name.
         pipeline.policyReward = nil
         #expect(throws: RLHFError.self) { try pipeline.optimizationSetup(seed: 1) }
+    }
+
+    /// A reward that is the same for every response teaches nothing: every group is flat, every
+    /// advantage 0 (the policy starts equal to its reference, so RLOO's KL payment is 0 too),
+    /// and the first round leaves the weights exactly as they were.
+    @Test(arguments: ["grpo", "rloo"]) func flatGroupsAreCountedAndTeachNothing(_ method: String) throws {
+        let pipeline = try fixturePipeline(reward: .regex("never-written-by-this-model"))
+        var c = method == "rloo" ? GRPOConfiguration.rloo : GRPOConfiguration()
+        (c.iterations, c.promptsPerIteration, c.groupSize, c.maxNewTokens, c.epochs) = (1, 2, 4, 6, 1)
+        let before = pipeline.supervised!.parameters.map { $0.value.scalars }
+        let run = try pipeline.runGRPO(c)
+        #expect(run.history[0].flatGroupFraction == 1)
+        #expect(run.setup.policy.model.parameters.map { $0.value.scalars } == before)
     }
 }

@@ -49,7 +49,7 @@ public final class RLHFPipeline {
             ("policy/clipfrac_avg", m.clipFraction), ("loss/policy_avg", m.policyLoss),
             ("loss/value_avg", m.valueLoss), ("train/beta", m.beta), ("train/completion_length", m.responseLength),
             ("time/generation_tokens_per_second", m.generationTokensPerSecond),
-        ] + (m.judgeScore.map { [("objective/judge", $0)] } ?? []))
+        ] + (m.judgeScore.map { [("objective/judge", $0)] } ?? []) + (m.flatGroupFraction.map { [("train/frac_reward_zero_std", $0)] } ?? []))
     }
 
     public init(_ settings: RLHFSettings) throws {
@@ -225,12 +225,12 @@ public final class RLHFPipeline {
         return ppo
     }
 
-    /// GRPO with `configuration`; returns the trained run.
+    /// GRPO or RLOO (``GRPOConfiguration/baseline``) with `configuration`; returns the trained run.
     public func runGRPO(_ configuration: GRPOConfiguration, control: StageControl = .uninterrupted,
                         callback: (LanguagePPOMetrics) -> Void = { _ in }) throws -> GRPO {
         let grpo = try GRPO(try optimizationSetup(seed: settings.seed), configuration: configuration)
-        try timed("GRPO, β = \(configuration.klCoefficient)") {
-            try grpo.train(control: control) { report("grpo", $0); callback($0); return true }
+        try timed("\(configuration.method.uppercased()), β = \(configuration.klCoefficient)") {
+            try grpo.train(control: control) { report(configuration.method, $0); callback($0); return true }
         }
         return grpo
     }

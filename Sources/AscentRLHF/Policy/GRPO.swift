@@ -2,11 +2,28 @@ import AscentTensor
 import Dispatch
 import Foundation
 
-/// Group Relative Policy Optimization (Shao et al. 2024, DeepSeekMath): no critic. Each
-/// prompt gets `groupSize` responses; a response's advantage is its reward-model score
-/// standardised within its group, applied to every token; the clipped surrogate is
-/// optimised with a k3 KL penalty to the reference added to the loss.
+/// Critic-free policy optimisation over groups of responses per prompt, in two variants:
+///
+/// - GRPO (Shao et al. 2024, DeepSeekMath): a response's advantage is its reward standardised
+///   within its group, (rᵢ − mean) / std; a k3 KL penalty to the reference is added to the loss.
+/// - RLOO (Ahmadian et al. 2024, "Back to Basics"): the reward first pays the KL,
+///   r'ᵢ = rᵢ − β Σₜ (log π − log π_ref), and a response's advantage is r'ᵢ minus the mean of
+///   the other k − 1 responses' r' (the leave-one-out baseline: unbiased, no std scaling); no
+///   penalty in the loss.
+///
+/// Either way the advantage applies to every token of the response, and the clipped surrogate
+/// is optimised for `epochs` passes over the round's responses (TRL's `num_iterations`).
 public struct GRPOConfiguration: Codable, Sendable, Equatable {
+    /// The baseline a group's rewards are compared with.
+    public enum Baseline: String, Codable, Sendable {
+        /// GRPO: the group's mean, the difference divided by the group's standard deviation.
+        case groupStandardized
+        /// RLOO: the mean of the other responses of the group.
+        case leaveOneOut
+    }
+
+    /// GRPO or RLOO.
+    public var baseline = Baseline.groupStandardized
     public var iterations = 40
     /// Prompts per round; each gets `groupSize` responses.
     public var promptsPerIteration = 8
@@ -15,13 +32,24 @@ public struct GRPOConfiguration: Codable, Sendable, Equatable {
     public var epochs = 2
     public var learningRate: Float = 3e-4
     public var clipRange: Float = 0.2
-    /// β of the k3 penalty (log r + 1/r − 1 with r = π/π_ref per token).
+    /// β: of the k3 penalty in the loss (GRPO: log r + 1/r − 1 with r = π/π_ref per token), or
+    /// of the sequence KL paid from the reward (RLOO).
     public var klCoefficient: Float = 0.04
     public var maxGradientNorm: Float = 1
     public var temperature: Float = 1
     public var seed: UInt64 = 1
 
     public init() {}
+
+    /// RLOO's defaults: the leave-one-out baseline, β = 0.05 on the reward (TRL's `RLOOConfig`).
+    public static var rloo: GRPOConfiguration {
+        var c = GRPOConfiguration()
+        (c.baseline, c.klCoefficient) = (.leaveOneOut, 0.05)
+        return c
+    }
+
+    /// The method's name, which is also its stage's.
+    public var method: String { baseline == .leaveOneOut ? "rloo" : "grpo" }
 
     public func validate() throws {
         guard iterations > 0, promptsPerIteration > 0, groupSize > 1, maxNewTokens > 0, epochs > 0 else {
@@ -33,7 +61,7 @@ public struct GRPOConfiguration: Codable, Sendable, Equatable {
     }
 }
 
-/// GRPO as a resumable loop whose step is one round.
+/// GRPO or RLOO as a resumable loop whose step is one round.
 public final class GRPO: RoundLoop {
     struct State: Codable {
         var generator: RandomGenerator
@@ -51,10 +79,10 @@ public final class GRPO: RoundLoop {
         self.setup = setup
         self.configuration = configuration
         optimizer = Adam(setup.policy.model.namedParameters(), learningRate: configuration.learningRate, epsilon: 1e-5)
-        state = State(generator: RandomGenerator(seed: configuration.seed, stream: "rlhf-grpo"))
+        state = State(generator: RandomGenerator(seed: configuration.seed, stream: "rlhf-\(configuration.method)"))
     }
 
-    var stage: String { "grpo" }
+    var stage: String { configuration.method }
     private(set) lazy var identity = setup.identity(configuration)
     var modules: [String: Module] { ["model": setup.policy.model] }
     var optimizers: [String: Optimizer] { ["model": optimizer] }
@@ -66,12 +94,28 @@ public final class GRPO: RoundLoop {
         let rollout = try setup.rollout(count: c.promptsPerIteration * c.groupSize, groupSize: c.groupSize, maxNewTokens: c.maxNewTokens,
                                         temperature: c.temperature, generator: &state.generator)
         let (rows, time) = (rollout.batch.inputs.shape[0], rollout.batch.inputs.shape[1])
+        let mask = rollout.batch.mask.scalars
+        var rewards = rollout.scores
+        if c.baseline == .leaveOneOut {  // the KL is paid from the reward: r − β Σₜ (log π − log π_ref)
+            for r in 0..<rows {
+                let kl = (0..<time).reduce(Float(0)) { sum, t in
+                    let p = r * time + t
+                    return sum + mask[p] * (rollout.oldLogProbabilities[p] - rollout.referenceLogProbabilities[p])
+                }
+                rewards[r] -= c.klCoefficient * kl
+            }
+        }
         var sequenceAdvantages = [Float](repeating: 0, count: rows)
+        var flatGroups = 0
         for group in stride(from: 0, to: rows, by: c.groupSize) {
-            let scores = Array(rollout.scores[group..<(group + c.groupSize)])
-            let mean = scores.reduce(0, +) / Float(scores.count)
-            let std = (scores.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(scores.count)).squareRoot()
-            for k in 0..<c.groupSize { sequenceAdvantages[group + k] = (scores[k] - mean) / (std + 1e-4) }
+            let scores = Array(rewards[group..<(group + c.groupSize)])
+            let (k, sum) = (Float(scores.count), scores.reduce(0, +))
+            let mean = sum / k
+            let std = (scores.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / k).squareRoot()
+            if Set(rollout.scores[group..<(group + c.groupSize)]).count == 1 { flatGroups += 1 }
+            for i in 0..<c.groupSize {
+                sequenceAdvantages[group + i] = c.baseline == .leaveOneOut ? scores[i] - (sum - scores[i]) / (k - 1) : (scores[i] - mean) / (std + 1e-4)
+            }
         }
         let advantage = Tensor(shape: [rows, time], sequenceAdvantages.flatMap { Array(repeating: $0, count: time) })
         let old = Tensor(shape: [rows, time], rollout.oldLogProbabilities)
@@ -86,19 +130,18 @@ public final class GRPO: RoundLoop {
             let k3 = logReferenceRatio.exp() - logReferenceRatio - 1
             let policyLoss = maskedMean(surrogate, rollout.batch.mask)
             let kl = maskedMean(k3, rollout.batch.mask)
-            let loss = policyLoss + kl * c.klCoefficient
+            let loss = c.baseline == .leaveOneOut ? policyLoss : policyLoss + kl * c.klCoefficient
             optimizer.zeroGradients()
             loss.backward()
-            guard loss.item.isFinite else { throw RLHFError.invalidInput("the GRPO loss became NaN; lower the learning rate") }
+            guard loss.item.isFinite else { throw RLHFError.invalidInput("the \(c.method.uppercased()) loss became NaN; lower the learning rate") }
             _ = clipGradientNorm(setup.policy.model.parameters, maxNorm: c.maxGradientNorm)
             optimizer.step()
-            let mask = rollout.batch.mask.scalars
             sums.clipped += Double(zip(ratio.scalars, mask).filter { $1 > 0 && abs($0 - 1) > c.clipRange }.count) / Double(Swift.max(mask.reduce(0, +), 1))
             sums.policy += Double(policyLoss.item); sums.kl += Double(kl.item); sums.entropy += Double(entropy.item)
         }
         let epochs = Double(c.epochs), n = Double(rows)
-        let mask = rollout.batch.mask.scalars
         var m = LanguagePPOMetrics()
+        m.flatGroupFraction = Double(flatGroups) / Double(rows / c.groupSize)
         m.iteration = state.history.count + 1
         m.rewardScore = Double(rollout.scores.reduce(0, +)) / n
         m.judgeScore = rollout.judgeScores.isEmpty ? nil : rollout.judgeScores.reduce(0, +) / n

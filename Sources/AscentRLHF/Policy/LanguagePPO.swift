@@ -71,6 +71,9 @@ public struct LanguagePPOMetrics: Codable, Sendable, Equatable {
     public var generationTokensPerSecond = 0.0
     /// Response tokens per second through the update (forward and backward, all epochs).
     public var updateTokensPerSecond = 0.0
+    /// GRPO and RLOO: the fraction of groups whose responses all got the same reward (they
+    /// teach nothing: every advantage is 0); nil for PPO.
+    public var flatGroupFraction: Double?
     /// A few responses of this round, for reports.
     public var samples: [String] = []
 }
