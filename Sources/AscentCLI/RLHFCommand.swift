@@ -23,7 +23,7 @@ struct RLHFOptions: ParsableArguments {
     @Option(help: "Pre-train on this UTF-8 text file (one document per line) instead of the generated reviews.") var corpus: String?
     @Option(help: "sft: fine-tune this Hugging Face model folder (config.json, model.safetensors, tokenizer) instead of the base model pre-trained in --dir; reward, dpo, ppo, grpo, rloo: start from it instead of the fine-tuned model.")
     var model: String?
-    @Option(help: "sft: fine-tune on this JSON Lines file of {\"prompt\", \"completion\"} rows instead of the generated demonstrations.")
+    @Option(help: "sft: fine-tune on this JSON Lines file of {\"prompt\", \"completion\"} rows (texts, or a conversation and the reply) or {\"messages\"} conversations (through the model's chat template) instead of the generated demonstrations.")
     var data: String?
 
     func settings() throws -> RLHFSettings {
@@ -39,9 +39,15 @@ struct RLHFOptions: ParsableArguments {
         }
         if let data {
             let text = try cliErrors { try String(contentsOf: URL(fileURLWithPath: data), encoding: .utf8) }
-            s.demonstrationData = try cliErrors { try Demonstration.read(jsonLines: text) }
+            s.demonstrationData = try cliErrors { try Demonstration.read(jsonLines: text, chatFormat: try chatFormat()) }
         }
         return s
+    }
+
+    /// The chat template conversations in the user's data are rendered with: the --model
+    /// folder's, else the one saved with the directory's tokenizer.
+    func chatFormat() throws -> ChatFormat? {
+        try cliErrors { try HuggingFaceFolder.chatFormat(model.map { URL(fileURLWithPath: $0) } ?? url.appendingPathComponent("tokenizer")) }
     }
 
     func pipeline() throws -> RLHFPipeline {
@@ -145,11 +151,12 @@ struct RLHFDemo: ParsableCommand {
 }
 
 /// A model of an RLHF directory (`base`, `sft`, `ppo`, …: `<name>.safetensors` with the
-/// directory's tokenizer) or a Hugging Face model folder, with its tokenizer.
-func rlhfModel(_ model: String, dir: String) throws -> (model: GPT, tokenizer: ByteLevelBPE) {
+/// directory's tokenizer) or a Hugging Face model folder, with its tokenizer and chat template.
+func rlhfModel(_ model: String, dir: String) throws -> (model: GPT, tokenizer: ByteLevelBPE, chat: ChatFormat?) {
     let folder = URL(fileURLWithPath: model)
     if FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) {
-        return try cliErrors { try HuggingFaceFolder.load(folder) }
+        let (gpt, tokenizer) = try cliErrors { try HuggingFaceFolder.load(folder) }
+        return (gpt, tokenizer, try cliErrors { try HuggingFaceFolder.chatFormat(folder) })
     }
     let url = URL(fileURLWithPath: dir)
     guard ["tokenizer.json", "vocab.json"].contains(where: { FileManager.default.fileExists(atPath: url.appendingPathComponent("tokenizer/\($0)").path) }) else {
@@ -160,7 +167,7 @@ func rlhfModel(_ model: String, dir: String) throws -> (model: GPT, tokenizer: B
     guard gpt.configuration.vocabularySize == tokenizer.vocabularySize else {
         throw CLIError("\(model).safetensors has a \(gpt.configuration.vocabularySize)-token vocabulary, the tokenizer \(tokenizer.vocabularySize)")
     }
-    return (gpt, tokenizer)
+    return (gpt, tokenizer, try cliErrors { try HuggingFaceFolder.chatFormat(url.appendingPathComponent("tokenizer")) })
 }
 
 struct RLHFGenerate: ParsableCommand {
@@ -175,6 +182,7 @@ struct RLHFGenerate: ParsableCommand {
     @Option(help: "Keep the k most likely tokens.") var topK: Int?
     @Option(help: "Keep the most likely tokens up to probability p.") var topP: Float?
     @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Flag(help: "Send the prompt as a user message through the model's chat template.") var chat = false
 
     func validate() throws {
         guard (1...10_000).contains(count) else { throw ValidationError("--count must be 1...10000, got \(count)") }
@@ -182,14 +190,19 @@ struct RLHFGenerate: ParsableCommand {
     }
 
     func run() throws {
-        let (gpt, tokenizer) = try rlhfModel(model, dir: dir)
+        let (gpt, tokenizer, format) = try rlhfModel(model, dir: dir)
+        var text = prompt
+        if chat {
+            guard let format else { throw CLIError("--chat needs a chat template, and \(model) has none (chat_template.jinja or tokenizer_config.json's chat_template)") }
+            text = try cliErrors { try format.prompt([ChatMessage(role: "user", content: prompt)]) }
+        }
         var generator = RandomGenerator(seed: seed, stream: "generate")
         let start = Date()
         let outputs = try cliErrors {
-            try gpt.generate(prompts: Array(repeating: tokenizer.encode(prompt, addingSpecialTokens: true), count: count), maxNewTokens: maxNewTokens,
+            try gpt.generate(prompts: Array(repeating: tokenizer.encode(text, addingSpecialTokens: true), count: count), maxNewTokens: maxNewTokens,
                              sampling: SamplingSettings(temperature: temperature, topK: topK, topP: topP), stopToken: tokenizer.endOfText, generator: &generator)
         }
-        for output in outputs { print(prompt + (try cliErrors { try tokenizer.decodeText(output.filter { $0 != tokenizer.endOfText }) })) }
+        for output in outputs { print(text + (try cliErrors { try tokenizer.decodeText(output.filter { $0 != tokenizer.endOfText }) })) }
         let tokens = outputs.map(\.count).reduce(0, +)
         print(String(format: "%d tokens in %.3f s (%.0f tokens/s)", tokens, Date().timeIntervalSince(start), Double(tokens) / Date().timeIntervalSince(start)))
     }
@@ -210,8 +223,8 @@ struct RLHFExport: ParsableCommand {
         guard force || !FileManager.default.fileExists(atPath: destination.path) else {
             throw CLIError("\(out) exists; pass --force to replace it")
         }
-        let (gpt, tokenizer) = try rlhfModel(model, dir: dir)
-        try cliErrors { try HuggingFaceFolder.save(gpt, tokenizer: tokenizer, to: destination) }
+        let (gpt, tokenizer, format) = try rlhfModel(model, dir: dir)
+        try cliErrors { try HuggingFaceFolder.save(gpt, tokenizer: tokenizer, chatTemplate: format?.template, to: destination) }
         print("wrote \(out) (\(gpt.configuration.parameterCount) parameters)")
     }
 }

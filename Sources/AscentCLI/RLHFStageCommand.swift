@@ -65,6 +65,7 @@ struct RLHFStage<Stage: RLHFStageName>: ParsableCommand {
         if let model = options.model {
             let folder = try cliErrors { try HuggingFaceFolder.load(URL(fileURLWithPath: model)) }
             try cliErrors { try pipeline.adopt(base: folder.model, tokenizer: folder.tokenizer, asFineTuned: stage != "sft") }
+            pipeline.chatFormat = try options.chatFormat()
         }
         try task.apply(to: pipeline)
         var report = true  // ppo, grpo and rloo write their own, with the rounds

@@ -33,12 +33,12 @@ struct PolicyTaskOptions: ParsableArguments {
     func apply(to pipeline: RLHFPipeline) throws {
         func pairs(_ path: String) throws -> [PreferencePair] {
             let text = try cliErrors { try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8) }
-            return try cliErrors { try PreferencePair.read(jsonLines: text) }
+            return try cliErrors { try PreferencePair.read(jsonLines: text, chatFormat: pipeline.chatFormat) }
         }
         if let preferences { try cliErrors { try pipeline.usePreferences(try pairs(preferences), heldOut: try heldOut.map(pairs) ?? []) } }
         if let prompts {
             let text = try cliErrors { try String(contentsOf: URL(fileURLWithPath: prompts), encoding: .utf8) }
-            pipeline.policyPrompts = try cliErrors { try TaskPrompt.read(jsonLines: text) }
+            pipeline.policyPrompts = try cliErrors { try TaskPrompt.read(jsonLines: text, chatFormat: pipeline.chatFormat) }
         }
         switch reward {
         case "model": pipeline.policyReward = nil

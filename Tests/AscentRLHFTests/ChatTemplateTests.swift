@@ -64,4 +64,63 @@ struct ChatTemplateTests {
         #expect(error("{{ 1 + }}").contains("line 1"))
         #expect(error("{{ raise_exception('no system role') }}").contains("the chat template refused the conversation: no system role"))
     }
+
+    /// Conversations in a user's data (TRL's conversational formats) become text through the
+    /// model's template; the reply to learn keeps the template's turn end, so no second
+    /// end-of-text token follows it, and a BOS the template wrote is not added twice.
+    @Test func conversationalDataRendersThroughTheTemplate() throws {
+        let fixture = try #require(Self.fixtures.first { $0.name == "smollm2" })
+        let format = ChatFormat(template: try ChatTemplate(fixture.template))
+        let examples = try Demonstration.read(jsonLines: """
+            {"messages": [{"role": "user", "content": "2+3?"}, {"role": "assistant", "content": "5"}]}
+            {"prompt": [{"role": "user", "content": "4+4?"}], "completion": [{"role": "assistant", "content": "8"}]}
+            {"prompt": "plain text", "completion": " stays"}
+            """, chatFormat: format)
+        #expect(examples[0].prompt.hasSuffix("<|im_start|>user\n2+3?<|im_end|>\n<|im_start|>assistant\n") && examples[0].completion == "5<|im_end|>\n")
+        #expect(examples[1].completion == "8<|im_end|>\n" && examples[2] == Demonstration(prompt: "plain text", completion: " stays"))
+        let prompts = try TaskPrompt.read(jsonLines: #"{"prompt": [{"role": "user", "content": "2+3?"}], "answer": 5}"#, chatFormat: format)
+        #expect(prompts[0].prompt.hasSuffix("<|im_start|>assistant\n") && prompts[0].answer == "5")
+        let pairs = try PreferencePair.read(jsonLines: #"{"prompt": [{"role": "user", "content": "hi"}], "chosen": [{"role": "assistant", "content": "hello"}], "rejected": [{"role": "assistant", "content": "go away"}]}"#,
+                                            chatFormat: format)
+        #expect(pairs[0].chosen == "hello<|im_end|>\n" && pairs[0].rejected == "go away<|im_end|>\n")
+        // Without a template, conversations are refused with their line numbers.
+        do {
+            _ = try Demonstration.read(jsonLines: "{\"prompt\": \"a\", \"completion\": \"b\"}\n{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}")
+            Issue.record("accepted a conversation without a template")
+        } catch {
+            #expect("\(error)".contains("line 2 (a conversation (a list of messages) needs the model's chat template"), "\(error)")
+        }
+
+        let folder = try #require(Bundle.module.url(forResource: "tokenizers/llama3", withExtension: nil, subdirectory: "Fixtures"))
+        let base = try ByteLevelBPE(tokenizerJSON: Data(contentsOf: folder.appendingPathComponent("tokenizer.json")))
+        let endedByImEnd = ByteLevelBPE(tokens: base.tokens, merges: base.merges, endOfText: base.tokens.firstIndex(of: Array("<|im_end|>".utf8)),
+                                        pipeline: base.pipeline, specialTokens: base.specialTokens, sequencePrefix: base.sequencePrefix)
+        let turn = endedByImEnd.encodeResponse("5<|im_end|>\n")
+        #expect(turn.filter { $0 == endedByImEnd.endOfText }.count == 1 && turn == endedByImEnd.encode("5<|im_end|>\n"))
+        #expect(endedByImEnd.encodeResponse("5").last == endedByImEnd.endOfText)
+        let bos = try #require(base.sequencePrefix.first)
+        #expect(base.encode("<|begin_of_text|>hi", addingSpecialTokens: true).filter { $0 == bos }.count == 1)
+        #expect(base.encode("hi", addingSpecialTokens: true).first == bos)
+    }
+
+    @Test func modelFoldersKeepTheirTemplate() throws {
+        let source = try #require(Self.fixtures.first { $0.name == "qwen2.5" }).template
+        let model = try #require(Bundle.module.url(forResource: "qwen2-tiny", withExtension: nil, subdirectory: "Fixtures"))
+        let (gpt, tokenizer) = try HuggingFaceFolder.load(model)
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("ascent-chat-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        try HuggingFaceFolder.save(gpt, tokenizer: tokenizer, chatTemplate: try ChatTemplate(source), to: out)
+        let format = try #require(try HuggingFaceFolder.chatFormat(out))
+        #expect(format.template.source == source && format.specialTokens["eos_token"] == "<|endoftext|>")
+        // tokenizer_config.json's chat_template (a string, or named templates) is read too.
+        try FileManager.default.removeItem(at: out.appendingPathComponent("chat_template.jinja"))
+        let configURL = out.appendingPathComponent("tokenizer_config.json")
+        var config = try JSONSerialization.jsonObject(with: Data(contentsOf: configURL)) as! [String: Any]
+        config["chat_template"] = [["name": "tool_use", "template": "x"], ["name": "default", "template": source]]
+        try JSONSerialization.data(withJSONObject: config).write(to: configURL)
+        #expect(try HuggingFaceFolder.chatFormat(out)?.template.source == source)
+        config["chat_template"] = "{% macro m() %}{% endmacro %}"
+        try JSONSerialization.data(withJSONObject: config).write(to: configURL)
+        #expect(throws: RLHFError.self) { try HuggingFaceFolder.chatFormat(out) }
+    }
 }

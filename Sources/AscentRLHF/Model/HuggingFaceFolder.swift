@@ -26,7 +26,7 @@ public enum HuggingFaceFolder {
     /// `AutoModelForCausalLM.from_pretrained` and `AutoTokenizer.from_pretrained` (no missing or
     /// unexpected keys). The folder is assembled beside `folder` and renamed into place, so a
     /// failed save never leaves half a model.
-    public static func save(_ model: GPT, tokenizer: ByteLevelBPE, to folder: URL) throws {
+    public static func save(_ model: GPT, tokenizer: ByteLevelBPE, chatTemplate: ChatTemplate? = nil, to folder: URL) throws {
         guard tokenizer.vocabularySize == model.configuration.vocabularySize, let eos = tokenizer.endOfText else {
             throw RLHFError.invalidTokenizer("the tokenizer (\(tokenizer.vocabularySize) tokens, end of text \(tokenizer.endOfText.map(String.init) ?? "none")) does not fit the model's \(model.configuration.vocabularySize)-token vocabulary")
         }
@@ -43,15 +43,19 @@ public enum HuggingFaceFolder {
         weights.metadata = ["format": "pt"]
         try weights.write(to: staging.appendingPathComponent("model.safetensors"))
         try AtomicFile.write(try jsonData(config), to: staging.appendingPathComponent("config.json"))
-        try writeTokenizer(tokenizer, to: staging, contextLength: c.contextLength, className: c.family == .gpt2 ? "GPT2Tokenizer" : "PreTrainedTokenizerFast")
+        try writeTokenizer(tokenizer, to: staging, contextLength: c.contextLength, className: c.family == .gpt2 ? "GPT2Tokenizer" : "PreTrainedTokenizerFast",
+                           chatTemplate: chatTemplate)
         if fm.fileExists(atPath: folder.path) { try fm.removeItem(at: folder) }
         try fm.moveItem(at: staging, to: folder)
     }
 
     /// Writes the tokenizer's files into `folder`: `tokenizer.json` (everything), GPT-2's
-    /// `vocab.json` + `merges.txt`, and `tokenizer_config.json` naming the end-of-text and
-    /// beginning-of-sequence tokens, which ``loadTokenizer(_:)`` reads back.
-    public static func writeTokenizer(_ tokenizer: ByteLevelBPE, to folder: URL, contextLength: Int? = nil, className: String = "PreTrainedTokenizerFast") throws {
+    /// `vocab.json` + `merges.txt`, `tokenizer_config.json` naming the end-of-text and
+    /// beginning-of-sequence tokens, which ``loadTokenizer(_:)`` reads back, and the chat
+    /// template as `chat_template.jinja` (where `transformers` looks for it).
+    public static func writeTokenizer(_ tokenizer: ByteLevelBPE, to folder: URL, contextLength: Int? = nil, className: String = "PreTrainedTokenizerFast",
+                                      chatTemplate: ChatTemplate? = nil) throws {
+        if let chatTemplate { try AtomicFile.write(Data(chatTemplate.source.utf8), to: folder.appendingPathComponent("chat_template.jinja")) }
         var config: [String: Any] = ["tokenizer_class": className, "add_prefix_space": false]
         if let eos = tokenizer.endOfText {
             let eosText = String(decoding: tokenizer.tokens[eos], as: UTF8.self)
@@ -108,6 +112,33 @@ public enum HuggingFaceFolder {
             }
         }
         return merged
+    }
+
+    /// The chat template of `folder`, from `chat_template.jinja` or `tokenizer_config.json`'s
+    /// `chat_template` (a string, or a list of named templates of which `default` is used), with
+    /// the special-token texts the template reads; nil when the model has none.
+    public static func chatFormat(_ folder: URL) throws -> ChatFormat? {
+        let fm = FileManager.default
+        let config = fm.fileExists(atPath: folder.appendingPathComponent("tokenizer_config.json").path) ? try json(folder, "tokenizer_config.json") : [:]
+        var source = try? String(contentsOf: folder.appendingPathComponent("chat_template.jinja"), encoding: .utf8)
+        if source == nil {
+            if let text = config["chat_template"] as? String {
+                source = text
+            } else if let named = config["chat_template"] as? [[String: Any]] {
+                source = (named.first { $0["name"] as? String == "default" } ?? named.first)?["template"] as? String
+            }
+        }
+        guard let source else { return nil }
+        var specialTokens: [String: String] = [:]
+        for key in ["bos_token", "eos_token", "unk_token", "pad_token"] {
+            let value = config[key]
+            if let text = value as? String ?? (value as? [String: Any])?["content"] as? String { specialTokens[key] = text }
+        }
+        do {
+            return ChatFormat(template: try ChatTemplate(source), specialTokens: specialTokens)
+        } catch {
+            throw RLHFError.invalidTokenizer("\(folder.path): the chat template cannot be used: \(error)")
+        }
     }
 
     /// `tokenizer.json`, or else `vocab.json` + `merges.txt`; the end-of-text token is the

@@ -10,7 +10,7 @@ extension RLHFPipeline {
     public func save(to directory: URL) throws {
         let fm = FileManager.default
         try fm.createDirectory(at: directory.appendingPathComponent("tokenizer"), withIntermediateDirectories: true)
-        if let tokenizer { try HuggingFaceFolder.writeTokenizer(tokenizer, to: directory.appendingPathComponent("tokenizer")) }
+        if let tokenizer { try HuggingFaceFolder.writeTokenizer(tokenizer, to: directory.appendingPathComponent("tokenizer"), chatTemplate: chatFormat?.template) }
         if let base { try base.huggingFaceCheckpoint().write(to: directory.appendingPathComponent("base.safetensors")) }
         if let supervised { try supervised.huggingFaceCheckpoint().write(to: directory.appendingPathComponent("sft.safetensors")) }
         if !trainingPairs.isEmpty {
@@ -32,6 +32,7 @@ extension RLHFPipeline {
         func path(_ name: String) -> URL { directory.appendingPathComponent(name) }
         if fm.fileExists(atPath: path("tokenizer/tokenizer.json").path) || fm.fileExists(atPath: path("tokenizer/vocab.json").path) {
             tokenizer = try HuggingFaceFolder.loadTokenizer(path("tokenizer"))
+            chatFormat = try HuggingFaceFolder.chatFormat(path("tokenizer"))
         }
         func model(_ name: String) throws -> GPT? {
             guard fm.fileExists(atPath: path(name).path) else { return nil }

@@ -22,6 +22,9 @@ public final class RLHFPipeline {
     /// Pre-training and fine-tuning loss curves.
     public private(set) var pretrainingSteps: [LanguageModelStep] = []
     public private(set) var supervisedSteps: [LanguageModelStep] = []
+    /// The chat template of a user's model (adopted with it, saved with the tokenizer), which
+    /// conversations in the user's data are rendered with.
+    public var chatFormat: ChatFormat?
     /// A user's prompts for PPO, GRPO and RLOO (nil: the shipped review prompts, scored beside
     /// the reward by the judge).
     public var policyPrompts: [TaskPrompt]?
@@ -127,7 +130,7 @@ public final class RLHFPipeline {
         guard let eot = tokenizer.endOfText else { throw RLHFError.invalidTokenizer("fine-tuning needs an end-of-text token to end each completion") }
         let examples = settings.demonstrationData
             ?? ReviewTask.demonstrations(count: settings.demonstrations, seed: settings.seed &+ 1).map { Demonstration(prompt: $0.prompt, completion: $0.response) }
-        let sequences = examples.map { TokenSequence(prompt: tokenizer.encode($0.prompt, addingSpecialTokens: true), response: tokenizer.encode($0.completion) + [eot]) }
+        let sequences = examples.map { TokenSequence(prompt: tokenizer.encode($0.prompt, addingSpecialTokens: true), response: tokenizer.encodeResponse($0.completion)) }
         let context = base.configuration.contextLength
         // The user's examples must fit; the generated ones are cut to the context, as the
         // shipped task (and its miniature, 48 tokens) has always trained on them.

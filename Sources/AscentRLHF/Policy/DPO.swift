@@ -35,7 +35,7 @@ extension GPT {
         try settings.validate()
         let padding = tokenizer.endOfText ?? 0
         func sequence(_ prompt: String, _ response: String) -> TokenSequence {
-            TokenSequence(prompt: tokenizer.encode(prompt, addingSpecialTokens: true), response: tokenizer.encode(response) + (tokenizer.endOfText.map { [$0] } ?? []))
+            TokenSequence(prompt: tokenizer.encode(prompt, addingSpecialTokens: true), response: tokenizer.encodeResponse(response))
         }
         let encoded = pairs.map { (sequence($0.prompt, $0.chosen), sequence($0.prompt, $0.rejected)) }
         var data = Fingerprint(), frozen = Fingerprint()

@@ -12,11 +12,24 @@ public struct PreferencePair: Codable, Sendable, Equatable {
     }
 
     /// Reads JSON Lines of {"prompt", "chosen", "rejected"} (a response may be empty: a model can
-    /// answer nothing); every malformed row is reported
-    /// with its line number (all of them, not just the first).
-    public static func read(jsonLines text: String) throws -> [PreferencePair] {
-        try JSONLines.decode(text, format: "a JSON object with string fields prompt (non-empty), chosen and rejected (different)", file: "preference") { pair in
-            pair.prompt.isEmpty ? "empty prompt" : pair.chosen == pair.rejected ? "chosen equals rejected" : nil
+    /// answer nothing), as texts or, in TRL's conversational format, a conversation and two
+    /// assistant replies rendered through `chatFormat`; every malformed row is reported with its
+    /// line number (all of them, not just the first).
+    public static func read(jsonLines text: String, chatFormat: ChatFormat? = nil) throws -> [PreferencePair] {
+        struct Row: Decodable { let prompt: TextOrConversation; let chosen: TextOrConversation; let rejected: TextOrConversation }
+        let format = "a JSON object with prompt (non-empty), chosen and rejected (different): texts, or a conversation and two assistant replies"
+        return try JSONLines.decode(text, format: format, file: "preference") { (row: Row) -> PreferencePair in
+            let pair: PreferencePair
+            switch (row.prompt, row.chosen, row.rejected) {
+            case let (.text(prompt), .text(chosen), .text(rejected)): pair = PreferencePair(prompt: prompt, chosen: chosen, rejected: rejected)
+            case let (.conversation(prompt), .conversation(chosen), .conversation(rejected)):
+                let format = try TextOrConversation.required(chatFormat)
+                pair = PreferencePair(prompt: try format.prompt(prompt), chosen: try format.reply(to: prompt, chosen), rejected: try format.reply(to: prompt, rejected))
+            default: throw RLHFError.invalidInput("prompt, chosen and rejected must all be texts or all conversations")
+            }
+            if pair.prompt.isEmpty { throw RLHFError.invalidInput("empty prompt") }
+            if pair.chosen == pair.rejected { throw RLHFError.invalidInput("chosen equals rejected") }
+            return pair
         }
     }
 

@@ -111,9 +111,20 @@ public struct ByteLevelBPE: Sendable, Equatable {
     // MARK: Encoding
 
     /// Token ids of `text`; `addingSpecialTokens` puts ``sequencePrefix`` first, as
-    /// `transformers`' tokenizers do by default (use it where a model's sequence starts).
+    /// `transformers`' tokenizers do by default (use it where a model's sequence starts),
+    /// unless the text already starts with it (a chat template wrote the BOS).
     public func encode(_ text: String, addingSpecialTokens: Bool = false) -> [Int] {
-        (addingSpecialTokens ? sequencePrefix : []) + encode(bytes: Array(text.utf8))
+        let ids = encode(bytes: Array(text.utf8))
+        return addingSpecialTokens && !ids.starts(with: sequencePrefix) ? sequencePrefix + ids : ids
+    }
+
+    /// A response's ids followed by the end-of-text token, unless the text already ends with
+    /// it (a chat template's closed turn, perhaps followed by a newline).
+    public func encodeResponse(_ text: String) -> [Int] {
+        let ids = encode(text)
+        guard let endOfText else { return ids }
+        let trailing = ids.reversed().prefix { tokens[$0].allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 } }.count
+        return ids.dropLast(trailing).last == endOfText ? ids : ids + [endOfText]
     }
 
     /// Token ids for any bytes (with GPT-2's pipeline, valid UTF-8 or not). The text of a
