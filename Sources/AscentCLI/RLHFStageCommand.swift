@@ -45,8 +45,7 @@ struct RLHFStage<Stage: RLHFStageName>: ParsableCommand {
     @OptionGroup var options: RLHFOptions
     @OptionGroup var write: RLHFWriteOptions
     @OptionGroup var task: PolicyTaskOptions
-    @Option(help: "KL coefficient β for ppo, grpo and dpo (default: each method's own).") var beta: Float?
-    @Option(help: "Rounds (ppo, grpo) or epochs (dpo).") var iterations: Int?
+    @OptionGroup var hyperparameters: StageSettingsOptions
     @Flag(help: "Continue this stage from the checkpoint an interrupted run saved in --dir.") var resume = false
 
     init() {}
@@ -68,6 +67,8 @@ struct RLHFStage<Stage: RLHFStageName>: ParsableCommand {
             pipeline.chatFormat = try options.chatFormat()
         }
         try task.apply(to: pipeline)
+        let size = (stage == "sft" || stage == "pretrain" ? pipeline.base : pipeline.supervised ?? pipeline.base)?.parameterCount ?? 0
+        try hyperparameters.apply(stage: stage, to: &pipeline.settings, largeModel: size >= RLHFSettings.largeModelParameters)
         var report = true  // ppo, grpo and rloo write their own, with the rounds
         try runner.run(stage, resume: resume, pipeline: pipeline) { control in
             switch stage {
@@ -76,26 +77,18 @@ struct RLHFStage<Stage: RLHFStageName>: ParsableCommand {
             case "preferences": try pipeline.collectPreferences(control: control)
             case "reward": try pipeline.trainRewardModel(control: control)
             case "ppo":
-                var c = pipeline.settings.ppo
-                if let beta { c.klCoefficient = beta }
-                if let iterations { c.iterations = iterations }
+                let c = pipeline.settings.ppo
                 let ppo = try pipeline.runPPO(c, control: control) { printRound("PPO", $0, every: 10) }
                 try saveRounds(ppo.setup.policy.model, ppo.history, label: "PPO, β = \(c.klCoefficient)", pipeline: pipeline)
                 report = false
             case "grpo", "rloo":
-                var c = stage == "rloo" ? GRPOConfiguration.rloo : GRPOConfiguration()
-                c.seed = options.seed
-                if let beta { c.klCoefficient = beta }
-                if let iterations { c.iterations = iterations }
+                let c = stage == "rloo" ? pipeline.settings.rloo : pipeline.settings.grpo
                 let label = stage.uppercased()
                 let run = try pipeline.runGRPO(c, control: control) { printRound(label, $0, every: 10) }
                 try saveRounds(run.setup.policy.model, run.history, label: "\(label), β = \(c.klCoefficient)", pipeline: pipeline)
                 report = false
             case "dpo":
-                var c = DPOConfiguration()
-                c.seed = options.seed
-                if let beta { c.beta = beta }
-                if let iterations { c.epochs = iterations }
+                let c = pipeline.settings.dpo
                 let dpo = try pipeline.runDPO(c, control: control) { m in
                     print(String(format: "DPO epoch %d: loss %.3f, implicit-reward accuracy %.1f %%, margin %.2f", m.epoch, m.loss, m.accuracy * 100, m.margin))
                 }

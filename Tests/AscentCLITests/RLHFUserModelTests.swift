@@ -63,4 +63,21 @@ struct RLHFUserModelTests {
         #expect(run(["rlhf", "grpo", "--quick", "--dir", elsewhere, "--model", folder.path, "--prompts", prompts, "--reward", "regex:("])?
             .contains("not a valid regular expression") == true)
     }
+
+    /// Stage flags and `--set` reach the stage's own configuration; TRL's learning rates replace
+    /// the demo's for large models unless a flag says otherwise; mistakes name the valid keys.
+    @Test func stageHyperparametersAreFlags() throws {
+        var settings = RLHFSettings()
+        try StageSettingsOptions.parse(["--batch-size", "3", "--group-size", "5", "--set", "clipRange=0.3", "--beta", "0.02"])
+            .apply(stage: "grpo", to: &settings, largeModel: true)
+        #expect(settings.grpo.promptsPerIteration == 3 && settings.grpo.groupSize == 5 && settings.grpo.clipRange == 0.3)
+        #expect(settings.grpo.klCoefficient == 0.02 && settings.grpo.learningRate == 1e-6 && settings.ppo.learningRate == 3e-6)
+        try StageSettingsOptions.parse(["--learning-rate", "5e-5", "--iterations", "7"]).apply(stage: "sft", to: &settings, largeModel: true)
+        #expect(settings.supervised.learningRate == 5e-5 && settings.supervised.steps == 7)
+        try StageSettingsOptions.parse(["--target-kl", "6", "--temperature", "0.7"]).apply(stage: "ppo", to: &settings, largeModel: false)
+        #expect(settings.ppo.adaptiveKL && settings.ppo.targetKL == 6 && settings.ppo.temperature == 0.7)
+        #expect(throws: CLIError.self) { try StageSettingsOptions.parse(["--set", "clip=0.3"]).apply(stage: "grpo", to: &settings, largeModel: false) }
+        #expect(throws: CLIError.self) { try StageSettingsOptions.parse(["--set", "clipRange=wide"]).apply(stage: "grpo", to: &settings, largeModel: false) }
+        #expect(throws: CLIError.self) { try StageSettingsOptions.parse(["--group-size", "4"]).apply(stage: "dpo", to: &settings, largeModel: false) }
+    }
 }

@@ -7,7 +7,8 @@ import Foundation
 /// Bradley–Terry reward model, then policy optimisation against it. Each stage's output is a
 /// property, so a caller (the CLI, a test) can save it, report it or stop.
 public final class RLHFPipeline {
-    public let settings: RLHFSettings
+    /// Every stage's settings; a stage reads them when it starts (set them before).
+    public var settings: RLHFSettings
     public internal(set) var tokenizer: ByteLevelBPE?
     public internal(set) var base: GPT?
     public internal(set) var supervised: GPT?

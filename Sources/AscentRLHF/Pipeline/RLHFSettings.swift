@@ -42,10 +42,26 @@ public struct RLHFSettings: Codable, Sendable, Equatable {
         p.klHorizon = 200
         return p
     }()
+    /// GRPO, RLOO and DPO as their stages run them (the demo's comparison methods).
+    public var grpo = GRPOConfiguration()
+    public var rloo = GRPOConfiguration.rloo
+    public var dpo = DPOConfiguration()
     public var judge = Judge()
     public var maxNewTokens = 24
 
     public init() {}
+
+    /// Models from this many parameters up get ``adoptLargeModelDefaults()``.
+    public static let largeModelParameters = 10_000_000
+
+    /// The learning rates `transformers`/TRL use for models of 100M parameters and more
+    /// (SFTConfig 2e-5, RewardConfig 1e-5, PPOConfig 3e-6, GRPOConfig and RLOOConfig 1e-6,
+    /// DPOConfig 1e-6), in place of the demo's, which suit its 100k-parameter model: at GPT-2
+    /// small, the demo's PPO rate clips most of the first round's ratios.
+    public mutating func adoptLargeModelDefaults() {
+        (pretraining.learningRate, supervised.learningRate, reward.learningRate) = (2e-5, 2e-5, 1e-5)
+        (ppo.learningRate, grpo.learningRate, rloo.learningRate, dpo.learningRate) = (3e-6, 1e-6, 1e-6, 1e-6)
+    }
 
     /// A seconds-long version for tests and CI: the same stages at toy sizes.
     public static var miniature: RLHFSettings {
