@@ -118,6 +118,7 @@ struct RLHFStageCommandTests {
         try Data((#"{"prompt": "review of the lamp:", "completion": ""# + String(repeating: " superb", count: 40) + #""}"# + "\n").utf8).write(to: data)
         let long = refusal(["rlhf", "sft", "--quick", "--dir", root.appendingPathComponent("long").path, "--model", fixture.path, "--data", data.path])
         #expect(long?.contains("1 demonstration exceed the model's 32-token context") == true, "\(long ?? "accepted")")
-        #expect(refusal(["rlhf", "ppo", "--quick", "--dir", dir.path, "--model", fixture.path])?.contains("--model and --data apply to sft") == true)
+        #expect(refusal(["rlhf", "preferences", "--quick", "--dir", dir.path, "--model", fixture.path])?.contains("--model applies to sft") == true)
+        #expect(refusal(["rlhf", "ppo", "--quick", "--dir", dir.path, "--data", data.path])?.contains("--data applies to sft") == true)
     }
 }

@@ -78,7 +78,7 @@ struct RLHFPieceTests {
             _ = try Demonstration.read(jsonLines: [good, #"{"prompt": "p"}"#, "[]", #"{"prompt": "p", "completion": ""}"#].joined(separator: "\n"))
             Issue.record("accepted malformed rows")
         } catch {
-            #expect("\(error)".contains("line 2, line 3, line 4 (empty completion)"), "\(error)")
+            #expect("\(error)".contains("line 2 (prompt and completion must both be texts or both conversations, or messages alone), line 3, line 4 (empty completion)"), "\(error)")
         }
     }
 
