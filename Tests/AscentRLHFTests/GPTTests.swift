@@ -25,6 +25,28 @@ struct GPTTests {
         #expect(zip(full, incremental).allSatisfy { abs($0 - $1) < 1e-5 })
     }
 
+    /// Batched generation (prompts of equal length decoded together, stopped rows leaving the
+    /// batch and the cache) gives every prompt the continuation it gets alone, for GPT-2 and
+    /// for a Llama-family model with grouped-query attention.
+    @Test(arguments: [false, true]) func batchedGenerationEqualsOnePromptAtATime(_ llama: Bool) throws {
+        var generator = RandomGenerator(seed: 4, stream: "gpt-test")
+        let gpt = llama
+            ? try GPT(.llama(vocabularySize: 40, contextLength: 32, embeddingSize: 16, layers: 2, heads: 4, keyValueHeads: 2, feedForwardSize: 24), generator: &generator)
+            : try Self.model()
+        let prompts = [[1, 2, 3], [4, 5], [1, 2, 3], [7, 8, 9], [6], [4, 5]]
+        var rng = RandomGenerator(seed: 1)
+        let alone = try prompts.map { try gpt.generate(prompts: [$0], maxNewTokens: 8, sampling: SamplingSettings(temperature: 0), generator: &rng)[0] }
+        let stop = alone[3][2]  // row 3 stops at its third token; others may stop too, or run on
+        let aloneStopped = try prompts.map { try gpt.generate(prompts: [$0], maxNewTokens: 8, sampling: SamplingSettings(temperature: 0), stopToken: stop, generator: &rng)[0] }
+        #expect(try gpt.generate(prompts: prompts, maxNewTokens: 8, sampling: SamplingSettings(temperature: 0), generator: &rng) == alone)
+        let batched = try gpt.generate(prompts: prompts, maxNewTokens: 8, sampling: SamplingSettings(temperature: 0), stopToken: stop, generator: &rng)
+        #expect(batched == aloneStopped, "\(batched) vs \(aloneStopped), alone \(alone)")
+        #expect(batched.contains { $0.count < 8 } && batched.contains { $0.count == 8 })
+        // Sampled generation is deterministic for a seed.
+        var (a, b) = (RandomGenerator(seed: 9), RandomGenerator(seed: 9))
+        #expect(try gpt.generate(prompts: prompts, maxNewTokens: 6, generator: &a) == gpt.generate(prompts: prompts, maxNewTokens: 6, generator: &b))
+    }
+
     @Test func laterTokensNeverChangeEarlierLogits() throws {
         let gpt = try Self.model()
         let a = withoutGradients { gpt(IntTensor(shape: [1, 6], [1, 2, 3, 4, 5, 6])) }.scalars

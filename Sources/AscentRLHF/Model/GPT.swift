@@ -189,4 +189,16 @@ public final class KVCache {
     }
 
     func advance(by time: Int) { length += time }
+
+    /// Keeps only the batch rows `rows` (in that order) of every layer's keys and values: rows
+    /// that stopped generating leave the batch.
+    func keep(rows: [Int]) {
+        func select(_ tensor: Tensor?) -> Tensor? {
+            guard let tensor else { return nil }
+            let rowSize = tensor.count / tensor.shape[0], scalars = tensor.scalars
+            return Tensor(shape: [rows.count] + tensor.shape.dropFirst(), rows.flatMap { scalars[($0 * rowSize)..<(($0 + 1) * rowSize)] })
+        }
+        keys = keys.map(select)
+        values = values.map(select)
+    }
 }

@@ -42,13 +42,18 @@ public struct SamplingSettings: Codable, Sendable, Equatable {
 }
 
 extension GPT {
+    /// Rows decoded together at most, so a large request does not hold one huge KV cache.
+    static let generationBatch = 64
+
     /// Continues each prompt by up to `maxNewTokens` tokens with a KV cache, stopping a row at
-    /// `stopToken`. Returns only the generated tokens of each prompt. Prompts that do not fit
-    /// the context with the new tokens are an error naming the lengths.
+    /// `stopToken`. Returns only the generated tokens of each prompt, in the prompts' order.
+    /// Prompts of equal length are decoded together, one batched forward pass per new token
+    /// (a row leaves the batch, and its keys and values the cache, when it stops); tokens are
+    /// drawn row by row within each step, so results are deterministic for a given seed.
+    /// Prompts that do not fit the context with the new tokens are an error naming the lengths.
     public func generate(prompts: [[Int]], maxNewTokens: Int, sampling: SamplingSettings = SamplingSettings(),
                          stopToken: Int? = nil, generator: inout RandomGenerator) throws -> [[Int]] {
         try sampling.validate()
-        var outputs: [[Int]] = []
         guard maxNewTokens >= 0 else {
             throw RLHFError.invalidInput("maxNewTokens is \(maxNewTokens); it must be 0 or more")
         }
@@ -60,23 +65,49 @@ extension GPT {
             guard prompt.allSatisfy({ (0..<configuration.vocabularySize).contains($0) }) else {
                 throw RLHFError.invalidInput("a prompt holds token ids outside the model's vocabulary 0..<\(configuration.vocabularySize)")
             }
-            let cache = KVCache(layers: configuration.layers)
-            var generated: [Int] = []
-            var next = IntTensor(shape: [1, prompt.count], prompt)
-            for _ in 0..<maxNewTokens {
-                let logits = withoutGradients { self(next, cache: cache) }
-                let v = configuration.vocabularySize
-                let last = logits.scalars[(logits.count - v)...]
-                guard last.allSatisfy(\.isFinite) else {
-                    throw RLHFError.invalidWeights("the model outputs NaN or infinite logits: its weights are not finite (a corrupt file or diverged training)")
-                }
-                let token = sampling.sample(last, generator: &generator)
-                generated.append(token)
-                if token == stopToken { break }
-                next = IntTensor(shape: [1, 1], [token])
+        }
+        var outputs = [[Int]](repeating: [], count: prompts.count)
+        var lengths: [Int] = []  // in order of first appearance
+        for prompt in prompts where !lengths.contains(prompt.count) { lengths.append(prompt.count) }
+        for length in lengths {
+            let rows = prompts.indices.filter { prompts[$0].count == length }
+            for start in stride(from: 0, to: rows.count, by: Self.generationBatch) {
+                let batch = Array(rows[start..<min(start + Self.generationBatch, rows.count)])
+                let generated = try decode(batch.map { prompts[$0] }, maxNewTokens: maxNewTokens, sampling: sampling, stopToken: stopToken, generator: &generator)
+                for (row, tokens) in zip(batch, generated) { outputs[row] = tokens }
             }
-            outputs.append(generated)
         }
         return outputs
+    }
+
+    /// Decodes prompts of one length as a batch.
+    private func decode(_ prompts: [[Int]], maxNewTokens: Int, sampling: SamplingSettings, stopToken: Int?,
+                        generator: inout RandomGenerator) throws -> [[Int]] {
+        let cache = KVCache(layers: configuration.layers)
+        var generated = [[Int]](repeating: [], count: prompts.count)
+        var active = Array(prompts.indices)  // the batch's rows, as indices into `prompts`
+        var next = IntTensor(shape: [prompts.count, prompts[0].count], prompts.flatMap { $0 })
+        let v = configuration.vocabularySize
+        for _ in 0..<maxNewTokens {
+            let logits = withoutGradients { () -> Tensor in
+                let hidden = hiddenStates(next, cache: cache)
+                return self.logits(hidden.slice(alongAxis: 1, (hidden.shape[1] - 1)..<hidden.shape[1]))  // [rows, 1, vocabulary]
+            }
+            let scalars = logits.scalars
+            guard scalars.allSatisfy(\.isFinite) else {
+                throw RLHFError.invalidWeights("the model outputs NaN or infinite logits: its weights are not finite (a corrupt file or diverged training)")
+            }
+            var continuing: [Int] = [], tokens: [Int] = []
+            for (position, row) in active.enumerated() {
+                let token = sampling.sample(scalars[(position * v)..<((position + 1) * v)], generator: &generator)
+                generated[row].append(token)
+                if token != stopToken { continuing.append(position); tokens.append(token) }
+            }
+            guard !continuing.isEmpty else { break }
+            if continuing.count < active.count { cache.keep(rows: continuing) }
+            active = continuing.map { active[$0] }
+            next = IntTensor(shape: [active.count, 1], tokens)
+        }
+        return generated
     }
 }
