@@ -22,17 +22,26 @@ public final class GPT: Module {
 
     /// GPT-2's initialisation (the Llama family's too): N(0, 0.02) weights, zero biases, and
     /// residual projections scaled by 1/√(2 · layers).
-    public init(_ configuration: GPTConfiguration, generator: inout RandomGenerator) throws {
+    public convenience init(_ configuration: GPTConfiguration, generator: inout RandomGenerator) throws {
+        let maker = ParameterMaker(generator: generator)
+        try self.init(configuration, parameters: maker)
+        generator = maker.generator!
+    }
+
+    /// A model whose weights are about to be loaded: no time spent drawing them.
+    convenience init(loading configuration: GPTConfiguration) throws {
+        try self.init(configuration, parameters: ParameterMaker(generator: nil))
+    }
+
+    private init(_ configuration: GPTConfiguration, parameters p: ParameterMaker) throws {
         try configuration.validate()
         self.configuration = configuration
-        let c = configuration.embeddingSize
-        tokenEmbedding = Embedding(vocabularySize: configuration.vocabularySize, dimension: c, generator: &generator)
-        positionEmbedding = configuration.family == .gpt2
-            ? Embedding(vocabularySize: configuration.contextLength, dimension: c, standardDeviation: 0.01, generator: &generator) : nil
-        blocks = (0..<configuration.layers).map { _ in TransformerBlock(configuration, generator: &generator) }
-        finalNorm = configuration.makeNorm()
-        outputProjection = configuration.tiedEmbeddings ? nil
-            : Linear(inputSize: c, outputSize: configuration.vocabularySize, bias: false, initializer: .normal(standardDeviation: 0.02), generator: &generator)
+        let (c, v) = (configuration.embeddingSize, configuration.vocabularySize)
+        tokenEmbedding = Embedding(weight: p.normal([v, c], 0.02))
+        positionEmbedding = configuration.family == .gpt2 ? Embedding(weight: p.normal([configuration.contextLength, c], 0.01)) : nil
+        blocks = (0..<configuration.layers).map { _ in TransformerBlock(configuration, parameters: p) }
+        finalNorm = configuration.makeNorm(p)
+        outputProjection = configuration.tiedEmbeddings ? nil : Linear(weight: p.normal([v, c], 0.02), bias: nil)
     }
 
     /// Final hidden states for `tokens` `[batch, time]`; with `cache`, the tokens continue the
@@ -63,9 +72,28 @@ public final class GPT: Module {
 
 extension GPTConfiguration {
     /// The family's norm: LayerNorm for GPT-2, RMSNorm for the Llama family.
-    func makeNorm() -> any FeatureNormalization {
-        family == .gpt2 ? LayerNorm(size: embeddingSize, epsilon: normEpsilon) : RMSNorm(size: embeddingSize, epsilon: normEpsilon)
+    func makeNorm(_ p: ParameterMaker) -> any FeatureNormalization {
+        family == .gpt2 ? LayerNorm(weight: p.ones(embeddingSize), bias: p.zeros(embeddingSize), epsilon: normEpsilon)
+            : RMSNorm(weight: p.ones(embeddingSize), epsilon: normEpsilon)
     }
+}
+
+/// Makes a new model's parameters: drawn at random in declaration order (training from
+/// scratch), or only reserved when `generator` is nil (a model about to load its weights).
+final class ParameterMaker {
+    private(set) var generator: RandomGenerator?
+
+    init(generator: RandomGenerator?) { self.generator = generator }
+
+    /// N(0, σ²) weights `[out, in]`.
+    func normal(_ shape: [Int], _ standardDeviation: Float) -> Parameter {
+        guard generator != nil else { return Parameter(uninitializedShape: shape) }
+        return Parameter(.randomNormal(shape, standardDeviation: standardDeviation, generator: &generator!))
+    }
+
+    func ones(_ count: Int) -> Parameter { generator == nil ? Parameter(uninitializedShape: [count]) : Parameter(.ones([count])) }
+    func zeros(_ count: Int) -> Parameter { generator == nil ? Parameter(uninitializedShape: [count]) : Parameter(.zeros([count])) }
+    func bias(_ count: Int, _ present: Bool) -> Parameter? { present ? zeros(count) : nil }
 }
 
 /// One pre-norm block: x + attention(norm(x)), then x + MLP(norm(x)).
@@ -80,17 +108,16 @@ public final class TransformerBlock: Module {
     public let down: Linear
     let family: GPTConfiguration.Family
 
-    init(_ configuration: GPTConfiguration, generator: inout RandomGenerator) {
-        let (c, f) = (configuration.embeddingSize, configuration.feedForwardSize)
+    init(_ configuration: GPTConfiguration, parameters p: ParameterMaker) {
+        let (c, f, biased) = (configuration.embeddingSize, configuration.feedForwardSize, configuration.feedForwardBias)
         let residualScale = 0.02 / Float(2 * configuration.layers).squareRoot()
         family = configuration.family
-        attentionNorm = configuration.makeNorm()
-        attention = CausalSelfAttention(configuration, generator: &generator)
-        mlpNorm = configuration.makeNorm()
-        up = Linear(inputSize: c, outputSize: family == .gpt2 ? f : 2 * f, bias: configuration.feedForwardBias,
-                    initializer: .normal(standardDeviation: 0.02), generator: &generator)
-        down = Linear(inputSize: f, outputSize: c, bias: configuration.feedForwardBias,
-                      initializer: .normal(standardDeviation: residualScale), generator: &generator)
+        let upSize = family == .gpt2 ? f : 2 * f
+        attentionNorm = configuration.makeNorm(p)
+        attention = CausalSelfAttention(configuration, parameters: p)
+        mlpNorm = configuration.makeNorm(p)
+        up = Linear(weight: p.normal([upSize, c], 0.02), bias: p.bias(upSize, biased))
+        down = Linear(weight: p.normal([c, f], residualScale), bias: p.bias(c, biased))
     }
 
     func callAsFunction(_ x: Tensor, cache: KVCache?, layer: Int, rotary: [Float]?) -> Tensor {
@@ -119,14 +146,13 @@ public final class CausalSelfAttention: Module {
     let heads: Int
     let keyValueHeads: Int
 
-    init(_ configuration: GPTConfiguration, generator: inout RandomGenerator) {
+    init(_ configuration: GPTConfiguration, parameters p: ParameterMaker) {
         let c = configuration.embeddingSize
         heads = configuration.heads
         keyValueHeads = configuration.keyValueHeads
-        queryKeyValue = Linear(inputSize: c, outputSize: (heads + 2 * keyValueHeads) * configuration.headSize, bias: configuration.queryKeyValueBias,
-                               initializer: .normal(standardDeviation: 0.02), generator: &generator)
-        output = Linear(inputSize: c, outputSize: c, bias: configuration.attentionOutputBias,
-                        initializer: .normal(standardDeviation: 0.02 / Float(2 * configuration.layers).squareRoot()), generator: &generator)
+        let width = (heads + 2 * keyValueHeads) * configuration.headSize
+        queryKeyValue = Linear(weight: p.normal([width, c], 0.02), bias: p.bias(width, configuration.queryKeyValueBias))
+        output = Linear(weight: p.normal([c, c], 0.02 / Float(2 * configuration.layers).squareRoot()), bias: p.bias(c, configuration.attentionOutputBias))
     }
 
     /// `rotary` holds the rotary embedding's inverse frequencies (Llama family), applied to

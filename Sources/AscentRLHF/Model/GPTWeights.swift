@@ -105,7 +105,11 @@ extension GPT {
     /// Loads Hugging Face weights of the configuration's family. Every tensor must be present
     /// with the configuration's shape; missing, unexpected and mis-shaped tensors are all listed
     /// in one error.
-    public func load(huggingFace file: SafeTensors) throws {
+    public func load(huggingFace file: SafeTensors) throws { try load(huggingFace: file, adopting: false) }
+
+    /// `adopting`: the parameters take the file's tensors' storage instead of copying it, for
+    /// a file decoded only to build this model (nothing else may hold or change its tensors).
+    func load(huggingFace file: SafeTensors, adopting: Bool) throws {
         var tensors: [String: Tensor] = [:]
         for (name, tensor) in file.tensors where !isIgnored(name) {
             let bare = configuration.family == .gpt2 && name.hasPrefix("transformer.") ? String(name.dropFirst("transformer.".count)) : name
@@ -138,7 +142,8 @@ extension GPT {
         }
         for entry in expected {
             let parts = entry.parts.map { entry.transposed ? tensors[$0.name]!.transposed() : tensors[$0.name]! }
-            entry.parameter.assign(parts.count == 1 ? parts[0] : Tensor.concatenate(parts, alongAxis: 0))
+            let value = parts.count == 1 ? parts[0] : Tensor.concatenate(parts, alongAxis: 0)
+            if adopting || entry.transposed || parts.count > 1 { entry.parameter.adopt(value) } else { entry.parameter.assign(value) }
         }
     }
 }
@@ -156,12 +161,11 @@ extension GPT {
     /// metadata (as ``huggingFaceCheckpoint()`` writes), else GPT-2's `n_embd`, `n_layer`,
     /// `n_head`, `n_positions` and `vocab_size` from the metadata or the tensor shapes.
     public convenience init(huggingFace file: SafeTensors) throws {
-        var generator = RandomGenerator(seed: 0, stream: "gpt-load")
         if let json = file.metadata["ascent.configuration"] {
             guard let configuration = try? JSONDecoder().decode(GPTConfiguration.self, from: Data(json.utf8)) else {
                 throw RLHFError.invalidWeights("the file's 'ascent.configuration' metadata is not a GPT configuration")
             }
-            try self.init(configuration, generator: &generator)
+            try self.init(loading: configuration)
             try load(huggingFace: file)
             return
         }
@@ -176,7 +180,7 @@ extension GPT {
         }
         let configuration = GPTConfiguration(vocabularySize: wte.shape[0], contextLength: wpe.shape[0], embeddingSize: wte.shape[1],
                                              layers: layers, heads: heads)
-        try self.init(configuration, generator: &generator)
+        try self.init(loading: configuration)
         try load(huggingFace: file)
     }
 }

@@ -16,9 +16,8 @@ public enum HuggingFaceFolder {
         guard tokenizer.vocabularySize == configuration.vocabularySize else {
             throw RLHFError.invalidTokenizer("\(folder.path): the tokenizer has \(tokenizer.vocabularySize) tokens but config.json's vocab_size is \(configuration.vocabularySize); they must agree")
         }
-        var generator = RandomGenerator(seed: 0, stream: "huggingface-load")
-        let model = try GPT(configuration, generator: &generator)
-        try model.load(huggingFace: try weights(folder))
+        let model = try GPT(loading: configuration)
+        try model.load(huggingFace: try weights(folder), adopting: true)
         return (model, tokenizer)
     }
 

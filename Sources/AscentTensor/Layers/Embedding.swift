@@ -6,5 +6,11 @@ public final class Embedding: Module {
         weight = Parameter(.randomNormal([vocabularySize, dimension], standardDeviation: standardDeviation, generator: &generator))
     }
 
+    /// A table of given vectors, `weight` `[vocabulary, dimension]`.
+    public init(weight: Parameter) {
+        precondition(weight.shape.count == 2, "Embedding: weight must be [vocabulary, dimension], got \(weight.shape)")
+        self.weight = weight
+    }
+
     public func callAsFunction(_ indices: IntTensor) -> Tensor { weight.value.embedding(indices) }
 }

@@ -10,6 +10,12 @@ public final class LayerNorm: FeatureNormalization {
         self.epsilon = epsilon
     }
 
+    /// A norm of given gain and bias (both `[size]`).
+    public init(weight: Parameter, bias: Parameter, epsilon: Float = 1e-5) {
+        precondition(weight.shape.count == 1 && bias.shape == weight.shape, "LayerNorm: gain and bias must be [size], got \(weight.shape) and \(bias.shape)")
+        (self.weight, self.bias, self.epsilon) = (weight, bias, epsilon)
+    }
+
     public func callAsFunction(_ x: Tensor) -> Tensor {
         x.layerNorm(gain: weight.value, bias: bias.value, epsilon: epsilon)
     }

@@ -10,6 +10,13 @@ public final class Linear: Module {
         bias = hasBias ? Parameter(initializer.bias(out: outputSize, in: inputSize, generator: &generator)) : nil
     }
 
+    /// A layer of given parameters: `weight` `[out, in]`, `bias` `[out]` or none.
+    public init(weight: Parameter, bias: Parameter?) {
+        precondition(weight.shape.count == 2 && bias.map { $0.shape == [weight.shape[0]] } ?? true,
+                     "Linear: weight must be [out, in] and bias [out], got \(weight.shape) and \(bias?.shape ?? [])")
+        (self.weight, self.bias) = (weight, bias)
+    }
+
     public var inputSize: Int { weight.shape[1] }
     public var outputSize: Int { weight.shape[0] }
 

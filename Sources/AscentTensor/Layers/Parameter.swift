@@ -1,10 +1,24 @@
 /// A trainable tensor: a leaf of the gradient graph whose values an optimiser updates in place.
 public final class Parameter: @unchecked Sendable {
     /// The current values; use it in computations like any tensor.
-    public let value: Tensor
+    public private(set) var value: Tensor
 
     public init(_ initial: Tensor) {
         value = initial.detached().copied().requiringGradient()
+    }
+
+    /// A parameter whose values are not yet written, for a model about to load its weights:
+    /// the memory is only reserved (the kernel maps pages when first written), so building a
+    /// large model to load costs no time. Call ``adopt(_:)`` or ``assign(_:)`` before use.
+    package init(uninitializedShape shape: [Int]) {
+        value = Tensor(shape: shape, storage: TensorStorage(uninitializedCount: shape.reduce(1, *)), node: nil).requiringGradient()
+    }
+
+    /// Takes `newValue`'s storage as the values (same shape) without copying: for loading,
+    /// where the tensor was decoded for this parameter alone and nothing else holds it.
+    package func adopt(_ newValue: Tensor) {
+        precondition(newValue.shape == value.shape, "Parameter.adopt: shape \(newValue.shape) does not match \(value.shape)")
+        value = newValue.detached().requiringGradient()
     }
 
     public var shape: [Int] { value.shape }

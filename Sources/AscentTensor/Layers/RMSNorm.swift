@@ -9,6 +9,12 @@ public final class RMSNorm: FeatureNormalization {
         self.epsilon = epsilon
     }
 
+    /// A norm of given gain `[size]`.
+    public init(weight: Parameter, epsilon: Float = 1e-6) {
+        precondition(weight.shape.count == 1, "RMSNorm: gain must be [size], got \(weight.shape)")
+        (self.weight, self.epsilon) = (weight, epsilon)
+    }
+
     public func callAsFunction(_ x: Tensor) -> Tensor { x.rmsNorm(gain: weight.value, epsilon: epsilon) }
 }
 
