@@ -66,11 +66,14 @@ struct UserTaskTests {
         let pipeline = try fixturePipeline(reward: .length(words: 4))
         var c = method == "rloo" ? GRPOConfiguration.rloo : GRPOConfiguration()
         (c.iterations, c.promptsPerIteration, c.groupSize, c.maxNewTokens, c.learningRate) = (12, 4, 8, 12, 1e-2)
+        // RLOO pays its KL from rewards that here span only about 0.5: at β 0.05 that noise
+        // drowns this tiny signal (the demo, with rewards spanning 5, uses it), so β is 0.
+        if method == "rloo" { c.klCoefficient = 0 }
         let run = try pipeline.runGRPO(c)
         let rewards = run.history.map(\.rewardScore)
         #expect(run.history.allSatisfy { $0.judgeScore == nil })  // no judge on a user's task
         let (first, last) = (rewards.prefix(3).reduce(0, +) / 3, rewards.suffix(3).reduce(0, +) / 3)
-        #expect(last > first + 0.2, "reward \(rewards)")  // GRPO −0.56 → −0.23 on AVX2
+        #expect(last > first + 0.2, "reward \(rewards)")  // −0.51 → −0.26 (GRPO), −0.59 → −0.22 (RLOO) on AVX2
         // Without a reward model, the trained-model reward is refused by name.
         pipeline.policyReward = nil
         #expect(throws: RLHFError.self) { try pipeline.optimizationSetup(seed: 1) }
