@@ -23,6 +23,14 @@ enum FuzzTargets {
         let pairs = PreferencePair.jsonLines([PreferencePair(prompt: "the sound", chosen: " is great.", rejected: " is poor."),
                                               PreferencePair(prompt: "the colour", chosen: " is fine.", rejected: " fades.")])
         // A GPT-2 config.json as transformers writes it.
+        let chatTemplates = [
+            "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}{{ '<|im_start|>system\\nHi<|im_end|>\\n' }}{% endif %}"
+                + "{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}"
+                + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}",
+            "{{- bos_token }}{%- set ns = namespace(n=0, last=messages|length - 1) %}\n{%- for m in messages[::-1] if m.role != 'tool' %}\n"
+                + "  {%- set ns.n = ns.n + 1 %}{{ m.content | trim | tojson(indent=2) ~ (loop.index0 % 2) }}{% if m.content.startswith('<') %}{% break %}{% endif %}\n"
+                + "{%- endfor %}{# a comment #}{{ 'x' if ns.n is odd else raise_exception('even') }}",
+        ]
         let modelConfiguration = #"{"activation_function": "gelu_new", "architectures": ["GPT2LMHeadModel"], "layer_norm_epsilon": 1e-05, "model_type": "gpt2", "n_embd": 16, "n_head": 2, "n_inner": null, "n_layer": 2, "n_positions": 32, "scale_attn_by_inverse_layer_idx": false, "scale_attn_weights": true, "tie_word_embeddings": true, "vocab_size": 320}"#
         return [
             FuzzTarget(name: "safetensors", seeds: checkpoints.map { [UInt8]($0.file.encoded()) }) { input in
@@ -49,6 +57,11 @@ enum FuzzTargets {
             },
             FuzzTarget(name: "model-config", seeds: [Array(modelConfiguration.utf8)]) { input in
                 _ = try HuggingFaceFolder.configuration(configJSON: Data(input))
+            },
+            FuzzTarget(name: "chat-template", seeds: chatTemplates.map { Array($0.utf8) }) { input in
+                let template = try ChatTemplate(String(decoding: input, as: UTF8.self))
+                _ = try template.render(messages: [ChatMessage(role: "system", content: "s"), ChatMessage(role: "user", content: "u"),
+                                                   ChatMessage(role: "assistant", content: "a")], addGenerationPrompt: true, specialTokens: ["bos_token": "<s>"])
             },
             FuzzTarget(name: "preferences", seeds: [Array(pairs.utf8)]) { input in
                 _ = try PreferencePair.read(jsonLines: String(decoding: input, as: UTF8.self))

@@ -63,6 +63,13 @@ struct ChatTemplateTests {
         #expect(error("{{ 'open }}").contains("tag is never closed"))
         #expect(error("{{ 1 + }}").contains("line 1"))
         #expect(error("{{ raise_exception('no system role') }}").contains("the chat template refused the conversation: no system role"))
+        // Hostile templates are refused, not obeyed: deep nesting, long operator chains, huge strings.
+        #expect(error("{{ " + String(repeating: "(", count: 500) + "1" + String(repeating: ")", count: 500) + " }}").contains("nest more than 100 deep"))
+        #expect(error("{{ 1" + String(repeating: " + 1", count: 5_000) + " }}").contains("a chain of more than 100 operators"))
+        #expect(error("{{ 'x' * 1000000000000 }}").contains("is longer than"))
+        #expect(error("{% set ns = namespace(s='xx') %}{% for i in range %}{% endfor %}" + String(repeating: "{% set ns.s = ns.s ~ ns.s %}", count: 40) + "{{ ns.s }}")
+            .contains("grew past"))
+        #expect(error("{{ 7 % -2 }}|{{ -7 // 2 }}|{{ 3 | tojson(indent=-4) }}") == "rendered")
     }
 
     /// Conversations in a user's data (TRL's conversational formats) become text through the

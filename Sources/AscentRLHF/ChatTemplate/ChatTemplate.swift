@@ -148,6 +148,9 @@ enum TemplateLexer {
 struct TemplateParser {
     let pieces: [TemplateLexer.Piece]
     var position = 0
+    /// Blocks (if, for) nested deeper than this are refused, as deep expressions are.
+    static let maximumNesting = 100
+    private var depth = 0
 
     init(pieces: [TemplateLexer.Piece]) { self.pieces = pieces }
 
@@ -184,6 +187,9 @@ struct TemplateParser {
 
     private mutating func statement(_ keyword: String, source: String, line: Int) throws -> [TemplateNode] {
         let context = "line \(line)"
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maximumNesting else { throw RLHFError.invalidInput("chat template \(context): blocks nest more than \(Self.maximumNesting) deep") }
         var parser = try TemplateExpressionParser(source, context: context)
         func finished() throws { guard parser.atEnd else { throw parser.error("unexpected \(parser.peek!) in {% \(keyword)\(source) %}") } }
         switch keyword {

@@ -34,6 +34,10 @@ struct TemplateExpressionParser {
     private(set) var tokens: [TemplateToken]
     private(set) var position = 0
     let context: String
+    /// Parentheses, brackets and unary operators nested deeper than this are refused, so a
+    /// hostile template cannot exhaust the stack.
+    static let maximumNesting = 100
+    private var nesting = 0
 
     init(_ source: String, context: String) throws {
         tokens = try Self.tokenize(source, context: context)
@@ -46,6 +50,13 @@ struct TemplateExpressionParser {
     mutating func next() -> TemplateToken? {
         defer { position += 1 }
         return peek
+    }
+
+    /// A chain of binary operators (`a + b + c …`) builds a tree as deep as it is long, which
+    /// evaluation then descends: chains longer than ``maximumNesting`` links are refused.
+    private func link(_ count: inout Int) throws {
+        count += 1
+        guard count <= Self.maximumNesting else { throw error("a chain of more than \(Self.maximumNesting) operators") }
     }
 
     func error(_ what: String) -> RLHFError {
@@ -69,6 +80,9 @@ struct TemplateExpressionParser {
     // MARK: Grammar, loosest first
 
     mutating func expression() throws -> TemplateExpression {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maximumNesting else { throw error("expressions nest more than \(Self.maximumNesting) deep") }
         let value = try or()
         guard accept("if") else { return value }
         let condition = try or()
@@ -76,30 +90,37 @@ struct TemplateExpressionParser {
     }
 
     private mutating func or() throws -> TemplateExpression {
-        var left = try and()
-        while accept("or") { left = .binary("or", left, try and()) }
+        var (left, links) = (try and(), 0)
+        while accept("or") { try link(&links); left = .binary("or", left, try and()) }
         return left
     }
 
     private mutating func and() throws -> TemplateExpression {
-        var left = try not()
-        while accept("and") { left = .binary("and", left, try not()) }
+        var (left, links) = (try not(), 0)
+        while accept("and") { try link(&links); left = .binary("and", left, try not()) }
         return left
     }
 
     private mutating func not() throws -> TemplateExpression {
-        accept("not") ? .unary("not", try not()) : try comparison()
+        guard accept("not") else { return try comparison() }
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maximumNesting else { throw error("expressions nest more than \(Self.maximumNesting) deep") }
+        return .unary("not", try not())
     }
 
     private mutating func comparison() throws -> TemplateExpression {
-        var left = try concatenation()
+        var (left, links) = (try concatenation(), 0)
         while true {
             if let op = ["==", "!=", "<=", ">=", "<", ">"].first(where: { peek == .symbol($0) }) {
+                try link(&links)
                 position += 1
                 left = .binary(op, left, try concatenation())
             } else if accept("in") {
+                try link(&links)
                 left = .binary("in", left, try concatenation())
             } else if peek == .name("not"), position + 1 < tokens.count, tokens[position + 1] == .name("in") {
+                try link(&links)
                 position += 2
                 left = .unary("not", .binary("in", left, try concatenation()))
             } else {
@@ -109,14 +130,15 @@ struct TemplateExpressionParser {
     }
 
     private mutating func concatenation() throws -> TemplateExpression {
-        var left = try sum()
-        while accept("~") { left = .binary("~", left, try sum()) }
+        var (left, links) = (try sum(), 0)
+        while accept("~") { try link(&links); left = .binary("~", left, try sum()) }
         return left
     }
 
     private mutating func sum() throws -> TemplateExpression {
-        var left = try product()
+        var (left, links) = (try product(), 0)
         while let op = ["+", "-"].first(where: { peek == .symbol($0) }) {
+            try link(&links)
             position += 1
             left = .binary(op, left, try product())
         }
@@ -124,8 +146,9 @@ struct TemplateExpressionParser {
     }
 
     private mutating func product() throws -> TemplateExpression {
-        var left = try unary()
+        var (left, links) = (try unary(), 0)
         while let op = ["//", "*", "/", "%"].first(where: { peek == .symbol($0) }) {
+            try link(&links)
             position += 1
             left = .binary(op, left, try unary())
         }
@@ -133,6 +156,9 @@ struct TemplateExpressionParser {
     }
 
     private mutating func unary() throws -> TemplateExpression {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maximumNesting else { throw error("expressions nest more than \(Self.maximumNesting) deep") }
         if accept("-") { return .unary("-", try unary()) }
         if accept("+") { return try unary() }
         return try filtered(try postfix(try primary()))
@@ -140,8 +166,9 @@ struct TemplateExpressionParser {
 
     /// Filters and tests, which bind tighter than any operator.
     private mutating func filtered(_ base: TemplateExpression) throws -> TemplateExpression {
-        var value = base
+        var (value, links) = (base, 0)
         while true {
+            if peek == .symbol("|") || peek == .name("is") { try link(&links) }
             if accept("|") {
                 let filter = try name()
                 var (arguments, keywords): ([TemplateExpression], [(String, TemplateExpression)]) = ([], [])
@@ -163,8 +190,9 @@ struct TemplateExpressionParser {
     }
 
     private mutating func postfix(_ base: TemplateExpression) throws -> TemplateExpression {
-        var value = base
+        var (value, links) = (base, 0)
         while true {
+            if [.symbol("."), .symbol("["), .symbol("(")].contains(peek) { try link(&links) }
             if accept(".") {
                 if case .integer(let i) = peek { position += 1; value = .item(value, .literal(.int(i))) } else { value = .attribute(value, try name()) }
             } else if accept("[") {

@@ -6,6 +6,9 @@ import Foundation
 struct TemplateRenderer {
     var scopes: [[String: TemplateValue]] = [[:]]
     var output = ""
+    /// Characters a rendering or any string it builds may reach: a conversation's text is far
+    /// smaller, so a template that grows past this (`'x' * 10**9`) is refused, not obeyed.
+    static let maximumLength = 50_000_000
 
     /// Thrown through the loop body by `break` and `continue`.
     private enum LoopSignal: Error { case breaking, continuing }
@@ -22,6 +25,9 @@ struct TemplateRenderer {
                 }
             case let .loop(targets, over, condition, body, otherwise):
                 try loop(targets: targets, over: try evaluate(over), condition: condition, body: body, otherwise: otherwise)
+                guard output.utf8.count <= Self.maximumLength else {
+                    throw RLHFError.invalidInput("chat template: the rendering grew past \(Self.maximumLength) characters")
+                }
             case let .assign(target, attribute, value):
                 let v = try evaluate(value)
                 if let attribute {
@@ -135,7 +141,7 @@ struct TemplateRenderer {
         switch op {
         case "==": return .bool(TemplateValue.equal(l, r))
         case "!=": return .bool(!TemplateValue.equal(l, r))
-        case "~": return .string(l.text + r.text)
+        case "~": return .string(try bounded(l.text + r.text))
         case "in":
             switch r {
             case .string(let s): return .bool(s.contains(l.text) || l.text.isEmpty)
@@ -146,8 +152,10 @@ struct TemplateRenderer {
             }
         case "+":
             switch (l, r) {
-            case let (.string(a), .string(b)): return .string(a + b)
-            case let (.list(a), .list(b)): return .list(a + b)
+            case let (.string(a), .string(b)): return .string(try bounded(a + b))
+            case let (.list(a), .list(b)):
+                guard a.count + b.count <= maximumLength / 1_000 else { throw RLHFError.invalidInput("chat template: a list grew past \(maximumLength / 1_000) items") }
+                return .list(a + b)
             default: break
             }
         case "<", ">", "<=", ">=":
@@ -162,12 +170,21 @@ struct TemplateRenderer {
             case "+": return .int(a &+ b)
             case "-": return .int(a &- b)
             case "*": return .int(a &* b)
-            case "%" where b != 0: return .int(((a % b) + b) % b)  // Python's sign convention
-            case "//" where b != 0: return .int(Int((Double(a) / Double(b)).rounded(.down)))
+            case "%" where b != 0:  // Python's sign convention: the remainder takes the divisor's sign
+                guard b != -1 else { return .int(0) }
+                let r = a % b
+                return .int(r != 0 && (r < 0) != (b < 0) ? r &+ b : r)
+            case "//" where b != 0:  // floor division
+                guard b != -1 else { return .int(0 &- a) }
+                let q = a / b
+                return .int(q * b != a && (a < 0) != (b < 0) ? q - 1 : q)
             default: break
             }
         }
-        if op == "*", case let (.string(s), .int(n)) = (l, r) { return .string(String(repeating: s, count: max(n, 0))) }
+        if op == "*", case let (.string(s), .int(n)) = (l, r) {
+            guard n <= 0 || s.utf8.count <= maximumLength / n else { throw RLHFError.invalidInput("chat template: '\(s.prefix(20))' * \(n) is longer than \(maximumLength) characters") }
+            return .string(String(repeating: s, count: max(n, 0)))
+        }
         if let a = l.number, let b = r.number {
             switch op {
             case "+": return .double(a + b)
@@ -178,6 +195,12 @@ struct TemplateRenderer {
             }
         }
         throw RLHFError.invalidInput("chat template: cannot compute \(l.representation) \(op) \(r.representation)")
+    }
+
+    /// `text`, or an error when a template has grown a string past ``maximumLength``.
+    private static func bounded(_ text: String) throws -> String {
+        guard text.utf8.count <= maximumLength else { throw RLHFError.invalidInput("chat template: a string grew past \(maximumLength) characters") }
+        return text
     }
 
     static func attribute(_ base: TemplateValue, _ name: String) throws -> TemplateValue {
@@ -282,7 +305,7 @@ struct TemplateRenderer {
             }
         case "tojson":
             let indent = keywords.first { $0.name == "indent" }?.value ?? a.first
-            if case .int(let n) = indent { return .string(v.json(indent: n)) }
+            if case .int(let n) = indent { return .string(try bounded(v.json(indent: min(max(n, 0), 64)))) }  // Python indents nothing below 0
             return .string(v.json(indent: nil))
         case "upper": return .string(v.text.uppercased())
         case "lower": return .string(v.text.lowercased())
