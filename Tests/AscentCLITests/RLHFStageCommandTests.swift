@@ -25,15 +25,7 @@ struct RLHFStageCommandTests {
         try Data(PreferencePair.jsonLines(pairs).utf8).write(to: url.appendingPathComponent("preferences.jsonl"))
     }
 
-    func refusal(_ arguments: [String]) -> String? {
-        do {
-            var command = try Ascent.parseAsRoot(arguments)
-            try command.run()
-            return nil
-        } catch {
-            return Ascent.message(for: error)
-        }
-    }
+    func refusal(_ arguments: [String]) -> String? { runAscent(arguments) }
 
     @Test func resumedStageEqualsAnUninterruptedOne() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("ascent-rlhf-cli-\(UUID().uuidString)")

@@ -9,15 +9,7 @@ import Testing
 /// rule reward and with a reward program) and come back as a folder that loads again.
 @Suite("ascent rlhf on a user's model and data")
 struct RLHFUserModelTests {
-    func run(_ arguments: [String]) -> String? {
-        do {
-            var command = try Ascent.parseAsRoot(arguments)
-            try command.run()
-            return nil
-        } catch {
-            return Ascent.message(for: error)
-        }
-    }
+    func run(_ arguments: [String]) -> String? { runAscent(arguments) }
 
     @Test func modelFolderGoesThroughEveryStageAndBackToAFolder() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("ascent-rlhf-user-\(UUID().uuidString)")
