@@ -183,6 +183,7 @@ struct RLHFGenerate: ParsableCommand {
     @Option(help: "Keep the most likely tokens up to probability p.") var topP: Float?
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Flag(help: "Send the prompt as a user message through the model's chat template.") var chat = false
+    @Option(name: .customLong("stop"), help: "End a sample at this string (repeatable), as at the end-of-text token.") var stopStrings: [String] = []
 
     func validate() throws {
         guard (1...10_000).contains(count) else { throw ValidationError("--count must be 1...10000, got \(count)") }
@@ -200,7 +201,8 @@ struct RLHFGenerate: ParsableCommand {
         let start = Date()
         let outputs = try cliErrors {
             try gpt.generate(prompts: Array(repeating: tokenizer.encode(text, addingSpecialTokens: true), count: count), maxNewTokens: maxNewTokens,
-                             sampling: SamplingSettings(temperature: temperature, topK: topK, topP: topP), stopToken: tokenizer.endOfText, generator: &generator)
+                             sampling: SamplingSettings(temperature: temperature, topK: topK, topP: topP), stopToken: tokenizer.endOfText,
+                             stopWhen: tokenizer.endsWithStopString(stopStrings), generator: &generator)
         }
         for output in outputs { print(text + (try cliErrors { try tokenizer.decodeText(output.filter { $0 != tokenizer.endOfText }) })) }
         let tokens = outputs.map(\.count).reduce(0, +)

@@ -16,6 +16,8 @@ struct StageSettingsOptions: ParsableArguments {
     @Option(help: "Longest response, in tokens (preferences, ppo, grpo, rloo).") var maxNewTokens: Int?
     @Option(help: "ppo, grpo, rloo: sampling temperature of the rollouts.") var temperature: Float?
     @Option(help: "ppo: adapt β toward this KL (nats per response).") var targetKl: Float?
+    @Option(name: .customLong("stop"), help: "ppo, grpo, rloo: end a response at this string (repeatable), as at the end-of-text token.")
+    var stopStrings: [String] = []
     @Option(name: .customLong("set"), help: "Any setting of the stage's configuration as key=value (repeatable); an unknown key lists the valid ones.")
     var assignments: [String] = []
 
@@ -37,6 +39,14 @@ struct StageSettingsOptions: ParsableArguments {
         if let targetKl {
             try set("targetKL", String(targetKl), stage: stage, in: &settings)
             try set("adaptiveKL", "true", stage: stage, in: &settings)
+        }
+        if !stopStrings.isEmpty {
+            switch stage {
+            case "ppo": settings.ppo.stopStrings = stopStrings
+            case "grpo": settings.grpo.stopStrings = stopStrings
+            case "rloo": settings.rloo.stopStrings = stopStrings
+            default: throw CLIError("--stop applies to ppo, grpo and rloo, not to \(stage)")
+            }
         }
         for assignment in assignments {
             guard let equals = assignment.firstIndex(of: "=") else { throw CLIError("--set \(assignment): write key=value") }

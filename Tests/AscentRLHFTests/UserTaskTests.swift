@@ -91,4 +91,23 @@ struct UserTaskTests {
         #expect(run.history[0].flatGroupFraction == 1)
         #expect(run.setup.policy.model.parameters.map { $0.value.scalars } == before)
     }
+
+    /// A stop string ends a response at the token that completes it, even when it spans tokens,
+    /// and generation stops each row where its condition says.
+    @Test func stopStringsEndResponsesWhereTheyComplete() throws {
+        let folder = try #require(Bundle.module.url(forResource: "llama-tiny", withExtension: nil, subdirectory: "Fixtures"))
+        let (model, tokenizer) = try HuggingFaceFolder.load(folder)
+        let ids = tokenizer.encode("the fit is superb. the design is awful")
+        let stops = try #require(tokenizer.endsWithStopString(["superb.", "never here"]))
+        let text = { (n: Int) in String(decoding: ids[..<n].flatMap { tokenizer.tokens[$0] }, as: UTF8.self) }
+        let completing = try #require((1...ids.count).first { text($0).contains("superb.") })
+        #expect(!text(completing - 1).contains("superb.") && tokenizer.encode(" superb.").count >= 2, "the string spans tokens")
+        #expect((1...ids.count).filter { stops(Array(ids[..<$0])) } == [completing], "only the token that completes the string stops")
+        #expect(tokenizer.endsWithStopString([]) == nil)
+        // generate honours the condition row by row.
+        var generator = RandomGenerator(seed: 1)
+        let prompt = tokenizer.encode("review of the lamp:")
+        let rows = try model.generate(prompts: [prompt, prompt], maxNewTokens: 10, stopWhen: { $0.count == 3 }, generator: &generator)
+        #expect(rows.map(\.count) == [3, 3])
+    }
 }

@@ -46,13 +46,15 @@ extension GPT {
     static let generationBatch = 64
 
     /// Continues each prompt by up to `maxNewTokens` tokens with a KV cache, stopping a row at
-    /// `stopToken`. Returns only the generated tokens of each prompt, in the prompts' order.
+    /// `stopToken` or when `stopWhen` says its tokens so far end it (a stop string, see
+    /// ``ByteLevelBPE/endsWithStopString(_:)``). Returns only the generated tokens of each
+    /// prompt, in the prompts' order.
     /// Prompts of equal length are decoded together, one batched forward pass per new token
     /// (a row leaves the batch, and its keys and values the cache, when it stops); tokens are
     /// drawn row by row within each step, so results are deterministic for a given seed.
     /// Prompts that do not fit the context with the new tokens are an error naming the lengths.
     public func generate(prompts: [[Int]], maxNewTokens: Int, sampling: SamplingSettings = SamplingSettings(),
-                         stopToken: Int? = nil, generator: inout RandomGenerator) throws -> [[Int]] {
+                         stopToken: Int? = nil, stopWhen: (([Int]) -> Bool)? = nil, generator: inout RandomGenerator) throws -> [[Int]] {
         try sampling.validate()
         guard maxNewTokens >= 0 else {
             throw RLHFError.invalidInput("maxNewTokens is \(maxNewTokens); it must be 0 or more")
@@ -73,7 +75,8 @@ extension GPT {
             let rows = prompts.indices.filter { prompts[$0].count == length }
             for start in stride(from: 0, to: rows.count, by: Self.generationBatch) {
                 let batch = Array(rows[start..<min(start + Self.generationBatch, rows.count)])
-                let generated = try decode(batch.map { prompts[$0] }, maxNewTokens: maxNewTokens, sampling: sampling, stopToken: stopToken, generator: &generator)
+                let generated = try decode(batch.map { prompts[$0] }, maxNewTokens: maxNewTokens, sampling: sampling, stopToken: stopToken,
+                                           stopWhen: stopWhen, generator: &generator)
                 for (row, tokens) in zip(batch, generated) { outputs[row] = tokens }
             }
         }
@@ -81,7 +84,7 @@ extension GPT {
     }
 
     /// Decodes prompts of one length as a batch.
-    private func decode(_ prompts: [[Int]], maxNewTokens: Int, sampling: SamplingSettings, stopToken: Int?,
+    private func decode(_ prompts: [[Int]], maxNewTokens: Int, sampling: SamplingSettings, stopToken: Int?, stopWhen: (([Int]) -> Bool)?,
                         generator: inout RandomGenerator) throws -> [[Int]] {
         let cache = KVCache(layers: configuration.layers)
         var generated = [[Int]](repeating: [], count: prompts.count)
@@ -101,7 +104,7 @@ extension GPT {
             for (position, row) in active.enumerated() {
                 let token = sampling.sample(scalars[(position * v)..<((position + 1) * v)], generator: &generator)
                 generated[row].append(token)
-                if token != stopToken { continuing.append(position); tokens.append(token) }
+                if token != stopToken && stopWhen?(generated[row]) != true { continuing.append(position); tokens.append(token) }
             }
             guard !continuing.isEmpty else { break }
             if continuing.count < active.count { cache.keep(rows: continuing) }

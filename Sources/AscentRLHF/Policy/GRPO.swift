@@ -37,6 +37,8 @@ public struct GRPOConfiguration: Codable, Sendable, Equatable {
     public var klCoefficient: Float = 0.04
     public var maxGradientNorm: Float = 1
     public var temperature: Float = 1
+    /// Responses end at the first of these strings (kept in the response), or the end-of-text token.
+    public var stopStrings: [String] = []
     public var seed: UInt64 = 1
 
     public init() {}
@@ -92,7 +94,7 @@ public final class GRPO: RoundLoop {
         let c = configuration
         let start = DispatchTime.now().uptimeNanoseconds
         let rollout = try setup.rollout(count: c.promptsPerIteration * c.groupSize, groupSize: c.groupSize, maxNewTokens: c.maxNewTokens,
-                                        temperature: c.temperature, generator: &state.generator)
+                                        temperature: c.temperature, stopStrings: c.stopStrings, generator: &state.generator)
         let (rows, time) = (rollout.batch.inputs.shape[0], rollout.batch.inputs.shape[1])
         let mask = rollout.batch.mask.scalars
         var rewards = rollout.scores

@@ -29,6 +29,8 @@ public struct LanguagePPOConfiguration: Codable, Sendable, Equatable {
     public var lambda: Float = 0.95
     public var maxGradientNorm: Float = 1
     public var temperature: Float = 1
+    /// Responses end at the first of these strings (kept in the response), or the end-of-text token.
+    public var stopStrings: [String] = []
     public var seed: UInt64 = 1
 
     public init() {}
@@ -153,7 +155,8 @@ public final class LanguageModelOptimization {
     }
 
     /// Samples `count` prompts (or `groupSize` responses for each of count/groupSize prompts) and scores the responses.
-    func rollout(count: Int, groupSize: Int = 1, maxNewTokens: Int, temperature: Float, generator: inout RandomGenerator) throws -> Rollout {
+    func rollout(count: Int, groupSize: Int = 1, maxNewTokens: Int, temperature: Float, stopStrings: [String],
+                 generator: inout RandomGenerator) throws -> Rollout {
         let start = DispatchTime.now().uptimeNanoseconds
         var promptTokens: [[Int]] = [], chosen: [TaskPrompt] = []
         for _ in 0..<(count / groupSize) {
@@ -163,7 +166,7 @@ public final class LanguageModelOptimization {
         }
         let room = policy.model.configuration.contextLength - promptTokens.map(\.count).max()!
         let responses = try policy.model.generate(prompts: promptTokens, maxNewTokens: min(maxNewTokens, room), sampling: .init(temperature: temperature),
-                                                  stopToken: tokenizer.endOfText, generator: &generator)
+                                                  stopToken: tokenizer.endOfText, stopWhen: tokenizer.endsWithStopString(stopStrings), generator: &generator)
         let generationSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let sequences = zip(promptTokens, responses).map { TokenSequence(prompt: $0, response: $1) }
         let batch = TokenBatch(sequences, contextLength: policy.model.configuration.contextLength, padding: tokenizer.endOfText ?? 0)
@@ -211,7 +214,8 @@ public final class LanguagePPO: RoundLoop {
     public func iterate() throws -> LanguagePPOMetrics {
         let c = configuration
         let start = DispatchTime.now().uptimeNanoseconds
-        let rollout = try setup.rollout(count: c.batchSize, maxNewTokens: c.maxNewTokens, temperature: c.temperature, generator: &state.generator)
+        let rollout = try setup.rollout(count: c.batchSize, maxNewTokens: c.maxNewTokens, temperature: c.temperature, stopStrings: c.stopStrings,
+                                        generator: &state.generator)
         let (rows, time) = (rollout.batch.inputs.shape[0], rollout.batch.inputs.shape[1])
         let mask = rollout.batch.mask.scalars
         let oldValues = withoutGradients { setup.policy.evaluate(rollout.batch).values }.scalars

@@ -118,6 +118,25 @@ public struct ByteLevelBPE: Sendable, Equatable {
         return addingSpecialTokens && !ids.starts(with: sequencePrefix) ? sequencePrefix + ids : ids
     }
 
+    /// A stop condition for generation: true once the text of `ids` ends with one of
+    /// `strings` (which may span several tokens; only the last tokens are decoded, since the
+    /// string can only have completed with the newest one). nil when there are no strings.
+    public func endsWithStopString(_ strings: [String]) -> (([Int]) -> Bool)? {
+        let stops = strings.map { Array($0.utf8) }.filter { !$0.isEmpty }
+        guard let longest = stops.map(\.count).max() else { return nil }
+        return { ids in
+            let tail = ids.suffix(longest).flatMap { self.tokens.indices.contains($0) ? self.tokens[$0] : [] }
+            let last = ids.last.map { self.tokens.indices.contains($0) ? self.tokens[$0].count : 0 } ?? 0
+            // A stop string that ends inside the newest token's bytes, and starts anywhere in the tail.
+            return stops.contains { stop in
+                guard tail.count >= stop.count else { return false }
+                return (0...(tail.count - stop.count)).contains { start in
+                    start + stop.count > tail.count - last && tail[start..<(start + stop.count)].elementsEqual(stop)
+                }
+            }
+        }
+    }
+
     /// A response's ids followed by the end-of-text token, unless the text already ends with
     /// it (a chat template's closed turn, perhaps followed by a newline).
     public func encodeResponse(_ text: String) -> [Int] {

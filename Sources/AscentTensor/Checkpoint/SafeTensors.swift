@@ -57,14 +57,29 @@ public struct SafeTensors: Sendable {
 
     // MARK: Reading
 
+    /// Reads `url` through a read-only memory map (Foundation's `.mappedIfSafe` copies the
+    /// file on Linux), so decoding touches each byte of the file once.
     public static func read(from url: URL) throws(CheckpointError) -> SafeTensors {
         let data: Data
         do {
-            data = try Data(contentsOf: url, options: .mappedIfSafe)
+            data = try mapped(url) ?? Data(contentsOf: url)
         } catch {
             throw .unreadable(path: url.path, reason: (error as NSError).localizedDescription)
         }
         return try decode(data)
+    }
+
+    /// The file's bytes mapped read-only, unmapped when the Data is freed; nil when mapping is
+    /// not possible (an empty file, a pipe), for the caller to read instead.
+    private static func mapped(_ url: URL) throws -> Data? {
+        let descriptor = open(url.path, O_RDONLY)
+        guard descriptor >= 0 else { throw NSError(domain: NSPOSIXErrorDomain, code: Int(errno), userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))]) }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_size > 0 else { return nil }  // mmap itself refuses what is not a file
+        let size = Int(status.st_size)
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else { return nil }
+        return Data(bytesNoCopy: address, count: size, deallocator: .custom { pointer, count in munmap(pointer, count) })
     }
 
     public static func decode(_ data: Data) throws(CheckpointError) -> SafeTensors {
