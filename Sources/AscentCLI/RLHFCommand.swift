@@ -216,7 +216,7 @@ struct RLHFExport: ParsableCommand {
         discussion: "`AutoModelForCausalLM.from_pretrained(FOLDER)` and `AutoTokenizer.from_pretrained(FOLDER)` load the result (GPT2LMHeadModel).")
 
     @Option(help: "Directory of an RLHF run.") var dir = "runs/rlhf"
-    @Option(help: "Model file in the directory (base, sft, ppo, ppo-no-kl, grpo, rloo, dpo), or a Hugging Face model folder.") var model = "sft"
+    @Option(help: "Model file in the directory (base, sft, ppo, ppo-no-kl, grpo, rloo, dpo; reward for a …ForSequenceClassification folder), or a Hugging Face model folder.") var model = "sft"
     @Option(help: "Folder to write.") var out: String
     @Flag(help: "Replace --out if it exists.") var force = false
 
@@ -224,6 +224,16 @@ struct RLHFExport: ParsableCommand {
         let destination = URL(fileURLWithPath: out)
         guard force || !FileManager.default.fileExists(atPath: destination.path) else {
             throw CLIError("\(out) exists; pass --force to replace it")
+        }
+        if model == "reward" {  // the reward model, for AutoModelForSequenceClassification
+            let pipeline = try cliErrors { try RLHFPipeline(RLHFSettings()) }
+            try cliErrors { try pipeline.load(from: URL(fileURLWithPath: dir)) }
+            guard let reward = pipeline.rewardModel, let tokenizer = pipeline.tokenizer else {
+                throw CLIError("\(dir) holds no reward model (reward.safetensors, with sft.safetensors and the tokenizer); run `ascent rlhf reward --dir \(dir)` first")
+            }
+            try cliErrors { try HuggingFaceFolder.save(reward, tokenizer: tokenizer, chatTemplate: pipeline.chatFormat?.template, to: destination) }
+            print("wrote \(out) (a reward model: \(reward.parameterCount) parameters)")
+            return
         }
         let (gpt, tokenizer, format) = try rlhfModel(model, dir: dir)
         try cliErrors { try HuggingFaceFolder.save(gpt, tokenizer: tokenizer, chatTemplate: format?.template, to: destination) }

@@ -159,4 +159,36 @@ struct HuggingFaceFolderTests {
             $0["rope_theta"] = 500_000.0
         } == "loaded")
     }
+
+    /// A reward model saves as `…ForSequenceClassification` weights: the body under the causal
+    /// model's names, `score.weight` for the head (its bias dropped: a constant shift), no
+    /// language head; the scores differ from Ascent's by exactly that bias.
+    @Test(arguments: fixtures) func rewardModelsSaveForSequenceClassification(_ name: String) throws {
+        let (model, tokenizer) = try HuggingFaceFolder.load(try folder(name))
+        var generator = RandomGenerator(seed: 3)
+        let reward = try RewardModel(initializedFrom: model, generator: &generator)
+        reward.head.weight.assign(.randomNormal(reward.head.weight.shape, standardDeviation: 1, generator: &generator))
+        reward.head.bias!.assign(Tensor(shape: [1], [0.25]))
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("ascent-reward-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        try HuggingFaceFolder.save(reward, tokenizer: tokenizer, to: out)
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("config.json"))) as! [String: Any]
+        let architecture = try #require((config["architectures"] as? [String])?.first)
+        #expect(architecture.hasSuffix("ForSequenceClassification") && config["num_labels"] as? Int == 1)
+        let saved = try SafeTensors.read(from: out.appendingPathComponent("model.safetensors"))
+        let original = try SafeTensors.read(from: try folder(name).appendingPathComponent("model.safetensors"))
+        #expect(saved.tensors.keys.sorted() == (original.tensors.keys.filter { $0 != "lm_head.weight" } + ["score.weight"]).sorted())
+        #expect(saved.tensors["score.weight"]!.scalars == reward.head.weight.value.scalars)
+        // Loading it back as a causal model's body and the score gives Ascent's scores minus the bias.
+        var body = saved
+        let score = body.tensors.removeValue(forKey: "score.weight")!
+        body.tensors = Dictionary(uniqueKeysWithValues: body.tensors.map { ($0.key.hasPrefix("transformer.") ? String($0.key.dropFirst(12)) : $0.key, $0.value) })
+        if !model.configuration.tiedEmbeddings { body.tensors["lm_head.weight"] = original.tensors["lm_head.weight"] }
+        let reloaded = try GPT(loading: model.configuration)
+        try reloaded.load(huggingFace: body)
+        let sequence = [5, 6, 7, 8]
+        let hidden = reloaded.hiddenStates(IntTensor(shape: [1, 4], sequence)).scalars.suffix(model.configuration.embeddingSize)
+        let theirs = zip(hidden, score.scalars).map { $0 * $1 }.reduce(0, +)
+        #expect(abs(reward.scores(of: [sequence])[0] - 0.25 - theirs) < 1e-4)
+    }
 }

@@ -26,6 +26,19 @@ public enum HuggingFaceFolder {
     /// unexpected keys). The folder is assembled beside `folder` and renamed into place, so a
     /// failed save never leaves half a model.
     public static func save(_ model: GPT, tokenizer: ByteLevelBPE, chatTemplate: ChatTemplate? = nil, to folder: URL) throws {
+        try save(model, scoreHead: nil, tokenizer: tokenizer, chatTemplate: chatTemplate, to: folder)
+    }
+
+    /// Writes a reward model as a folder `AutoModelForSequenceClassification.from_pretrained`
+    /// loads (`GPT2ForSequenceClassification`, `LlamaForSequenceClassification`, …, one label):
+    /// the body's weights and `score.weight`. The head's bias is left out, as those classes have
+    /// none: it shifts every score by the same constant, which no comparison of two responses
+    /// (the Bradley–Terry loss, PPO's advantages after whitening, GRPO's) can see.
+    public static func save(_ reward: RewardModel, tokenizer: ByteLevelBPE, chatTemplate: ChatTemplate? = nil, to folder: URL) throws {
+        try save(reward.body, scoreHead: reward.head, tokenizer: tokenizer, chatTemplate: chatTemplate, to: folder)
+    }
+
+    private static func save(_ model: GPT, scoreHead: Linear?, tokenizer: ByteLevelBPE, chatTemplate: ChatTemplate?, to folder: URL) throws {
         guard tokenizer.vocabularySize == model.configuration.vocabularySize, let eos = tokenizer.endOfText else {
             throw RLHFError.invalidTokenizer("the tokenizer (\(tokenizer.vocabularySize) tokens, end of text \(tokenizer.endOfText.map(String.init) ?? "none")) does not fit the model's \(model.configuration.vocabularySize)-token vocabulary")
         }
@@ -34,10 +47,18 @@ public enum HuggingFaceFolder {
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
         defer { try? fm.removeItem(at: staging) }
         let c = model.configuration
-        let config = try configJSON(c, endOfText: eos)
+        var config = try configJSON(c, endOfText: eos)
         var weights = model.huggingFaceCheckpoint()
         if c.family == .gpt2 {  // GPT2LMHeadModel's names: the body under `transformer.`, the head beside it
             weights.tensors = Dictionary(uniqueKeysWithValues: weights.tensors.map { ($0.key == "lm_head.weight" ? $0.key : "transformer." + $0.key, $0.value) })
+        }
+        if let scoreHead {  // …ForSequenceClassification: the body, and a one-label score in place of the language head
+            let architecture = (config["architectures"] as? [String])?.first?.replacingOccurrences(of: "LMHeadModel", with: "ForSequenceClassification")
+                .replacingOccurrences(of: "ForCausalLM", with: "ForSequenceClassification") ?? ""
+            config.merge(["architectures": [architecture], "num_labels": 1, "id2label": ["0": "LABEL_0"], "label2id": ["LABEL_0": 0],
+                          "pad_token_id": eos]) { $1 }
+            weights.tensors["lm_head.weight"] = nil
+            weights.tensors["score.weight"] = scoreHead.weight.value.detached().copied()
         }
         weights.metadata = ["format": "pt"]
         try weights.write(to: staging.appendingPathComponent("model.safetensors"))
