@@ -95,9 +95,9 @@ struct TemplateRenderer {
         "strftime_now": .function("strftime_now") { arguments, _ in
             var now = time(nil), parts = tm()
             localtime_r(&now, &parts)
-            var buffer = [Int8](repeating: 0, count: 256)
+            var buffer = [CChar](repeating: 0, count: 256)  // CChar: signed on x86, unsigned on Linux/ARM
             let count = strftime(&buffer, buffer.count, arguments.first?.text ?? "", &parts)
-            return .string(String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            return .string(String(decoding: buffer.prefix(count).map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self))
         },
         "namespace": .function("namespace") { _, keywords in .namespace(TemplateNamespace(keywords.map { ($0.name, $0.value) })) },
     ] }
