@@ -18,6 +18,11 @@ struct StageSettingsOptions: ParsableArguments {
     @Option(help: "ppo: adapt β toward this KL (nats per response).") var targetKl: Float?
     @Option(name: .customLong("stop"), help: "ppo, grpo, rloo: end a response at this string (repeatable), as at the end-of-text token.")
     var stopStrings: [String] = []
+    @Option(help: "sft, dpo, ppo, grpo, rloo: train LoRA adapters of this rank instead of every weight (merged into the stage's model at the end; PEFT files in <stage>-adapter/).")
+    var loraRank: Int?
+    @Option(help: "LoRA's α (the update is scaled by α / rank).") var loraAlpha: Float = 16
+    @Option(help: "LoRA's target projections, comma-separated Hugging Face names (default: c_attn for GPT-2, q_proj,v_proj for the Llama family).")
+    var loraTargets: String?
     @Option(name: .customLong("set"), help: "Any setting of the stage's configuration as key=value (repeatable); an unknown key lists the valid ones.")
     var assignments: [String] = []
 
@@ -47,6 +52,13 @@ struct StageSettingsOptions: ParsableArguments {
             case "rloo": settings.rloo.stopStrings = stopStrings
             default: throw CLIError("--stop applies to ppo, grpo and rloo, not to \(stage)")
             }
+        }
+        if let loraRank {
+            guard ["sft", "dpo", "ppo", "grpo", "rloo"].contains(stage) else { throw CLIError("--lora-rank applies to sft, dpo, ppo, grpo and rloo, not to \(stage)") }
+            let targets = loraTargets.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } } ?? []
+            settings.lora = LoRAConfiguration(rank: loraRank, alpha: loraAlpha, targetModules: targets)
+        } else if loraTargets != nil {
+            throw CLIError("--lora-targets needs --lora-rank")
         }
         for assignment in assignments {
             guard let equals = assignment.firstIndex(of: "=") else { throw CLIError("--set \(assignment): write key=value") }

@@ -42,6 +42,18 @@ struct RLHFUserModelTests {
         #expect(exported.configuration == shape && exportedTokenizer == tokenizer)
         #expect(exported.parameters.map { $0.value.scalars } != original.parameters.map { $0.value.scalars }, "training changed the weights")
 
+        // LoRA: adapters train, merge into the stage's model, and are kept as PEFT files.
+        let lora = root.appendingPathComponent("lora")
+        #expect(run(["rlhf", "sft", "--quick", "--dir", lora.path, "--model", folder.path, "--data", examples, "--lora-rank", "2",
+                     "--lora-targets", "q_proj,v_proj,down_proj", "--learning-rate", "1e-2"]) == nil)
+        let adapter = try SafeTensors.read(from: lora.appendingPathComponent("sft-adapter/adapter_model.safetensors"))
+        #expect(adapter.tensors.keys.contains("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight") && adapter.tensors.count == 6)
+        let tuned = try GPT(huggingFace: SafeTensors.read(from: lora.appendingPathComponent("sft.safetensors")))
+        #expect(tuned.parameters.map { $0.value.scalars } != original.parameters.map { $0.value.scalars } && tuned.configuration == shape)
+        #expect(run(["rlhf", "grpo", "--quick", "--dir", lora.path, "--prompts", prompts, "--reward", "number", "--iterations", "1", "--lora-rank", "2"]) == nil)
+        #expect(FileManager.default.fileExists(atPath: lora.appendingPathComponent("grpo-adapter/adapter_config.json").path))
+        #expect(run(["rlhf", "reward", "--quick", "--dir", lora.path, "--lora-rank", "2"])?.contains("--lora-rank applies to sft, dpo, ppo, grpo and rloo") == true)
+
         // A reward program, straight from the folder (no fine-tuning, no reward model).
         let program = #"program:while read -r line; do case "$line" in *'"completion":" 5'*) echo 1;; *) echo 0;; esac; done"#
         #expect(run(["rlhf", "grpo", "--quick", "--dir", root.appendingPathComponent("direct").path, "--model", folder.path,

@@ -107,6 +107,9 @@ public final class TransformerBlock: Module {
     /// f → c.
     public let down: Linear
     let family: GPTConfiguration.Family
+    /// LoRA adapters on `up` and `down` (see ``GPT/addAdapters(_:generator:)``).
+    var upAdapters: [ProjectionAdapter] = []
+    var downAdapters: [ProjectionAdapter] = []
 
     init(_ configuration: GPTConfiguration, parameters p: ParameterMaker) {
         let (c, f, biased) = (configuration.embeddingSize, configuration.feedForwardSize, configuration.feedForwardBias)
@@ -122,7 +125,7 @@ public final class TransformerBlock: Module {
 
     func callAsFunction(_ x: Tensor, cache: KVCache?, layer: Int, rotary: [Float]?) -> Tensor {
         let h = x + attention(attentionNorm(x), cache: cache, layer: layer, rotary: rotary)
-        return h + down(feedForward(up(mlpNorm(h))))
+        return h + adapted(down, downAdapters, feedForward(adapted(up, upAdapters, mlpNorm(h))))
     }
 
     /// GELU (tanh form, GPT-2's `gelu_new`), or SwiGLU: silu(gate) ⊙ up.
@@ -145,6 +148,9 @@ public final class CausalSelfAttention: Module {
     public let output: Linear
     let heads: Int
     let keyValueHeads: Int
+    /// LoRA adapters on `queryKeyValue` (each on the rows of q, k or v) and `output`.
+    var queryKeyValueAdapters: [ProjectionAdapter] = []
+    var outputAdapters: [ProjectionAdapter] = []
 
     init(_ configuration: GPTConfiguration, parameters p: ParameterMaker) {
         let c = configuration.embeddingSize
@@ -160,7 +166,7 @@ public final class CausalSelfAttention: Module {
     func callAsFunction(_ x: Tensor, cache: KVCache?, layer: Int, rotary: [Float]?) -> Tensor {
         let (batch, time, c) = (x.shape[0], x.shape[1], x.shape[2])
         let d = c / heads
-        let qkv = queryKeyValue(x)  // [batch, time, (heads + 2 kv) d]
+        let qkv = adapted(queryKeyValue, queryKeyValueAdapters, x)  // [batch, time, (heads + 2 kv) d]
         func split(_ start: Int, _ count: Int) -> Tensor {  // → [batch, count, time, d]
             qkv.slice(alongAxis: 2, (start * d)..<((start + count) * d)).reshaped([batch, time, count, d]).permuted([0, 2, 1, 3])
         }
@@ -176,7 +182,7 @@ public final class CausalSelfAttention: Module {
         let grouped = q.reshaped([batch, keyValueHeads, group * time, d])  // a group's query heads one after another
         let scores = grouped.matmul(k, transposeB: true) * (1 / Float(d).squareRoot())  // [batch, kv, group · time, keys]
         let attended = (scores + Self.mask(queries: time, keys: keys, repeats: group)).softmax(alongAxis: -1).matmul(v)
-        return output(attended.reshaped([batch, heads, time, d]).permuted([0, 2, 1, 3]).reshaped([batch, time, c]))
+        return adapted(output, outputAdapters, attended.reshaped([batch, heads, time, d]).permuted([0, 2, 1, 3]).reshaped([batch, time, c]))
     }
 
     /// Additive mask `[repeats · time, keys]`: query i (at position keys − time + i) sees keys

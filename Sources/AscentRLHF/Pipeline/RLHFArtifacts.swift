@@ -17,6 +17,12 @@ extension RLHFPipeline {
             try AtomicFile.write(Data(PreferencePair.jsonLines(trainingPairs).utf8), to: directory.appendingPathComponent("preferences.jsonl"))
             try AtomicFile.write(Data(PreferencePair.jsonLines(heldOutPairs).utf8), to: directory.appendingPathComponent("held-out.jsonl"))
         }
+        for (stage, files) in adapterFiles {  // PeftModel.from_pretrained reads this folder
+            let folder = directory.appendingPathComponent("\(stage)-adapter")
+            try fm.createDirectory(at: folder, withIntermediateDirectories: true)
+            try AtomicFile.write(files.config, to: folder.appendingPathComponent("adapter_config.json"))
+            try files.weights.write(to: folder.appendingPathComponent("adapter_model.safetensors"))
+        }
         if let rewardModel {
             var file = rewardModel.body.huggingFaceCheckpoint()
             file.tensors["score.weight"] = rewardModel.head.weight.value.detached()

@@ -15,6 +15,8 @@ public final class RLHFPipeline {
     public internal(set) var trainingPairs: [PreferencePair] = []
     public internal(set) var heldOutPairs: [PreferencePair] = []
     public internal(set) var rewardModel: RewardModel?
+    /// The LoRA adapters each stage trained (with ``RLHFSettings/lora``), as PEFT files, by stage.
+    public internal(set) var adapterFiles: [String: (config: Data, weights: SafeTensors)] = [:]
     /// The preference pairs are a user's (no judge to rank responses with).
     public private(set) var userPreferences = false
     public private(set) var rewardEvaluation: RewardEvaluation?
@@ -142,6 +144,7 @@ public final class RLHFPipeline {
         var generator = RandomGenerator(seed: settings.seed, stream: "rlhf-sft-init")
         let model = try GPT(base.configuration, generator: &generator)
         model.copyParameters(from: base)
+        try attachAdapters(model, stage: "sft")
         supervisedSteps = try timed("supervised fine-tuning") {
             try model.train(on: sequences, settings: settings.supervised, padding: eot, stage: "sft", control: control) { step in
                 logProgress("fine-tuning", step, of: settings.supervised.steps)
@@ -149,7 +152,25 @@ public final class RLHFPipeline {
                 return true
             }
         }
+        try mergeAdapters(model, stage: "sft")
         supervised = model
+    }
+
+    /// With ``RLHFSettings/lora``, attaches adapters to a model a stage is about to train
+    /// (every other weight frozen); their initial values come from a stream of their own, so
+    /// a run without LoRA draws exactly what it did before.
+    private func attachAdapters(_ model: GPT, stage: String) throws {
+        guard let lora = settings.lora else { return }
+        var generator = RandomGenerator(seed: settings.seed, stream: "lora-\(stage)")
+        try model.addAdapters(lora, generator: &generator)
+    }
+
+    /// After a stage trained adapters: keeps them as PEFT files (``adapterFiles``) and merges
+    /// them into the model, which then computes the same with ordinary weights.
+    func mergeAdapters(_ model: GPT, stage: String) throws {
+        guard let lora = settings.lora, !model.adapters.isEmpty else { return }
+        adapterFiles[stage] = try model.adapterFiles(lora)
+        model.mergeAdapters()
     }
 
     /// Uses a user's preference pairs (TRL's `prompt`/`chosen`/`rejected`) for the reward model
@@ -210,6 +231,7 @@ public final class RLHFPipeline {
         }
         var generator = RandomGenerator(seed: seed, stream: "rlhf-policy-init")
         let policy = try LanguagePolicy(initializedFrom: supervised, generator: &generator)
+        try attachAdapters(policy.model, stage: "policy")
         let reference = try GPT(supervised.configuration, generator: &generator)
         reference.copyParameters(from: supervised)
         return try LanguageModelOptimization(policy: policy, reference: reference, reward: reward, tokenizer: tokenizer,
@@ -226,6 +248,7 @@ public final class RLHFPipeline {
         try timed(configuration.adaptiveKL && beta > 0 ? "PPO, β from \(beta), adaptive" : "PPO, β = \(beta)") {
             try ppo.train(control: control) { report("ppo", $0); callback($0); return true }
         }
+        try mergeAdapters(ppo.setup.policy.model, stage: "ppo")
         return ppo
     }
 
@@ -236,6 +259,7 @@ public final class RLHFPipeline {
         try timed("\(configuration.method.uppercased()), β = \(configuration.klCoefficient)") {
             try grpo.train(control: control) { report(configuration.method, $0); callback($0); return true }
         }
+        try mergeAdapters(grpo.setup.policy.model, stage: configuration.method)
         return grpo
     }
 
@@ -247,12 +271,14 @@ public final class RLHFPipeline {
         var generator = RandomGenerator(seed: configuration.seed, stream: "dpo-init")
         let policy = try GPT(supervised.configuration, generator: &generator)
         policy.copyParameters(from: supervised)
+        try attachAdapters(policy, stage: "dpo")
         try timed("DPO, β = \(configuration.beta)") {
             try policy.trainDPO(on: trainingPairs, reference: supervised, tokenizer: tokenizer, settings: configuration, control: control) { m in
                 self.report("dpo", m, accuracy: "train/rewards/accuracies", margin: "train/rewards/margins")
                 callback(m)
             }
         }
+        try mergeAdapters(policy, stage: "dpo")
         guard !userPreferences else { return (policy, nil) }
         var judgeScores: [Double] = []
         for prompt in ReviewTask.prompts {

@@ -48,6 +48,9 @@ public struct RLHFSettings: Codable, Sendable, Equatable {
     public var dpo = DPOConfiguration()
     public var judge = Judge()
     public var maxNewTokens = 24
+    /// Train LoRA adapters instead of every weight in sft, dpo, ppo, grpo and rloo (merged into
+    /// the stage's model when it ends, and kept as PEFT files); nil: full fine-tuning.
+    public var lora: LoRAConfiguration? = nil
 
     public init() {}
 

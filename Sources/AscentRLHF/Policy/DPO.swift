@@ -42,7 +42,7 @@ extension GPT {
         data.add(pairs)
         frozen.add(reference)
         let loop = PreferenceLoop(stage: "dpo", identity: ["settings": identityJSON(settings), "data": data.hex, "reference": frozen.hex], module: self,
-                                  optimizer: Adam(namedParameters(), learningRate: settings.learningRate, epsilon: 1e-5),
+                                  optimizer: Adam(trainableParameters(), learningRate: settings.learningRate, epsilon: 1e-5),
                                   pairs: encoded.count, epochs: settings.epochs, batchSize: settings.batchSize,
                                   generator: RandomGenerator(seed: settings.seed, stream: "dpo-batches")) { [unowned self] indices in
             let rows = indices.map { encoded[$0] }

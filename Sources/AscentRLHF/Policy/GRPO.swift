@@ -80,7 +80,7 @@ public final class GRPO: RoundLoop {
         try configuration.validate()
         self.setup = setup
         self.configuration = configuration
-        optimizer = Adam(setup.policy.model.namedParameters(), learningRate: configuration.learningRate, epsilon: 1e-5)
+        optimizer = Adam(setup.policy.model.trainableParameters(), learningRate: configuration.learningRate, epsilon: 1e-5)
         state = State(generator: RandomGenerator(seed: configuration.seed, stream: "rlhf-\(configuration.method)"))
     }
 

@@ -200,7 +200,7 @@ public final class LanguagePPO: RoundLoop {
         try configuration.validate()
         self.setup = setup
         self.configuration = configuration
-        optimizer = Adam(setup.policy.namedParameters(), learningRate: configuration.learningRate, epsilon: 1e-5)
+        optimizer = Adam(setup.policy.trainableParameters(), learningRate: configuration.learningRate, epsilon: 1e-5)
         state = State(generator: RandomGenerator(seed: configuration.seed, stream: "rlhf-ppo"), beta: configuration.klCoefficient)
     }
 

@@ -69,7 +69,7 @@ final class LanguageModelLoop: ResumableLoop {
             throw RLHFError.invalidInput("no sequence has a position to train on (sequences need at least two tokens)")
         }
         (self.stage, self.model, self.sequences, self.settings, self.padding) = (stage, model, sequences, settings, padding)
-        optimizer = Adam.adamW(model.namedParameters(), learningRate: settings.learningRate, weightDecay: settings.weightDecay)
+        optimizer = Adam.adamW(model.trainableParameters(), learningRate: settings.learningRate, weightDecay: settings.weightDecay)
         parameters = model.parameters
         schedule = .warmup(steps: settings.warmupSteps, then: .cosine(peak: settings.learningRate, minimum: settings.learningRate / 10, steps: settings.steps))
         state = State(batches: ShuffledBatches(count: sequences.count, generator: RandomGenerator(seed: settings.seed, stream: "lm-batches")))

@@ -25,6 +25,9 @@ extension Module {
     /// Every parameter, in declaration order.
     public var parameters: [Parameter] { namedParameters().map(\.parameter) }
 
+    /// The parameters an optimiser should update: all but the frozen ones.
+    public func trainableParameters() -> [(name: String, parameter: Parameter)] { namedParameters().filter { !$0.parameter.isFrozen } }
+
     /// Total number of trainable scalars.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 

@@ -30,6 +30,17 @@ public final class Parameter: @unchecked Sendable {
     /// Clears the accumulated gradient (its buffer is kept for the next one).
     public func zeroGradient() { value.node?.clearGradient() }
 
+    /// A frozen parameter takes part in computations but gets no gradient (the tape does not
+    /// compute one) and is left out of ``Module/trainableParameters()``, as PyTorch's
+    /// `requires_grad = False`: the base weights under LoRA adapters.
+    public var isFrozen: Bool { value.node == nil }
+
+    /// Stops (or resumes) training this parameter; its values are kept.
+    public func setFrozen(_ frozen: Bool) {
+        guard frozen != isFrozen else { return }
+        value = frozen ? value.detached() : value.requiringGradient()
+    }
+
     /// Replaces the values (same shape), e.g. when loading a checkpoint.
     public func assign(_ newValue: Tensor) {
         precondition(newValue.shape == value.shape, "Parameter.assign: shape \(newValue.shape) does not match \(value.shape)")
