@@ -24,7 +24,11 @@ struct EvaluationDuringTrainingTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let plain = try train(evalEvery: 0, in: root + "/plain")
         let evaluated = try train(evalEvery: 600, in: root + "/evaluated")
-        #expect(try Data(contentsOf: plain.metricsURL) == Data(contentsOf: evaluated.metricsURL))
+        let (plainRows, evaluatedRows) = (try String(contentsOf: plain.metricsURL, encoding: .utf8).split(separator: "\n"),
+                                          try String(contentsOf: evaluated.metricsURL, encoding: .utf8).split(separator: "\n"))
+        let firstDifference = zip(plainRows, evaluatedRows).enumerated().first { $0.element.0 != $0.element.1 }
+        #expect(plainRows.count == evaluatedRows.count && firstDifference == nil,
+                "\(plainRows.count) and \(evaluatedRows.count) rows; first difference at row \(firstDifference?.offset ?? -1): \(firstDifference.map { "\($0.element.0) vs \($0.element.1)" } ?? "")")
         // episodes.csv's last column is wall time; step, return and length must agree.
         func episodes(_ run: RunDirectory) throws -> [String] {
             try String(contentsOf: run.episodesURL, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").prefix(3).joined(separator: ",") }
