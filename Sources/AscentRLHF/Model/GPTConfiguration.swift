@@ -69,7 +69,8 @@ public struct GPTConfiguration: Codable, Sendable, Equatable {
     public init(vocabularySize: Int, contextLength: Int, embeddingSize: Int, layers: Int, heads: Int) {
         (self.vocabularySize, self.contextLength, self.embeddingSize, self.layers, self.heads) =
             (vocabularySize, contextLength, embeddingSize, layers, heads)
-        (keyValueHeads, feedForwardSize, normEpsilon) = (heads, 4 * embeddingSize, 1e-5)
+        // Sizes may come from an untrusted file and are checked by validate(): no overflow here.
+        (keyValueHeads, feedForwardSize, normEpsilon) = (heads, embeddingSize.multipliedReportingOverflow(by: 4).partialValue, 1e-5)
     }
 
     /// A Llama-family shape: RMSNorm, rotary positions, SwiGLU, no biases unless asked for.

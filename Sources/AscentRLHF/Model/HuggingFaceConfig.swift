@@ -89,7 +89,7 @@ extension HuggingFaceFolder {
         c.feedForwardBias = config["mlp_bias"] as? Bool ?? false
         let activation = config["hidden_act"] as? String ?? "silu"
         if activation != "silu" { unsupported.append("hidden_act '\(activation)' (SwiGLU with silu)") }
-        if let headSize = (config["head_dim"] as? NSNumber)?.intValue, headSize * heads != width {
+        if let headSize = (config["head_dim"] as? NSNumber)?.intValue, headSize.multipliedReportingOverflow(by: heads) != (width, false) {
             unsupported.append("head_dim \(headSize) (Ascent needs hidden_size / num_attention_heads = \(width / max(heads, 1)))")
         }
         if let window = (config["sliding_window"] as? NSNumber)?.intValue, window < c.contextLength,
