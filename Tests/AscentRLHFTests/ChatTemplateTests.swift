@@ -51,7 +51,7 @@ struct ChatTemplateTests {
         #expect(throws: RLHFError.self) { try template.split([ChatMessage(role: "user", content: "no reply")]) }
     }
 
-    @Test func unsupportedConstructsAreNamed() {
+    @Test func unsupportedConstructsAreNamed() throws {
         func error(_ source: String) -> String {
             do { _ = try ChatTemplate(source).render(messages: [ChatMessage(role: "user", content: "x")], addGenerationPrompt: false); return "rendered" }
             catch { return "\(error)" }
@@ -69,7 +69,9 @@ struct ChatTemplateTests {
         #expect(error("{{ 'x' * 1000000000000 }}").contains("is longer than"))
         #expect(error("{% set ns = namespace(s='xx') %}{% for i in range %}{% endfor %}" + String(repeating: "{% set ns.s = ns.s ~ ns.s %}", count: 40) + "{{ ns.s }}")
             .contains("grew past"))
-        #expect(error("{{ 7 % -2 }}|{{ -7 // 2 }}|{{ 3 | tojson(indent=-4) }}") == "rendered")
+        let arithmetic = try ChatTemplate("{{ 7 % -2 }}|{{ -7 // 2 }}|{{ 3 | tojson(indent=-4) }}|{{ -(-9223372036854775807 - 1) }}|{{ 99999999999999999999.0 | int }}")
+        #expect(try arithmetic.render(messages: [], addGenerationPrompt: false) == "-1|-4|3|-9223372036854775808|0", "Python's signs; overflow wraps, never traps")
+        #expect(error("{{ 1.² }}").contains("unexpected"))
     }
 
     /// Conversations in a user's data (TRL's conversational formats) become text through the

@@ -108,6 +108,9 @@ struct GPTTests {
             }
             file.metadata["ascent.configuration"] = nil
         }
+        var unbiased = GPTConfiguration(vocabularySize: 40, contextLength: 16, embeddingSize: 16, layers: 1, heads: 2)
+        unbiased.feedForwardBias = false  // a GPT-2 file's configuration JSON without biases: refused, GPT-2's weights have them
+        #expect(throws: RLHFError.self) { try unbiased.validate() }
         let huge = GPTConfiguration(vocabularySize: 10_000_000, contextLength: 1_024, embeddingSize: 65_536, layers: 2, heads: 8)
         #expect(throws: RLHFError.self) { try huge.validate() }  // 655 billion embedding weights
     }

@@ -287,13 +287,15 @@ struct TemplateExpressionParser {
                 while j < characters.count, characters[j].isLetter || characters[j].isNumber || characters[j] == "_" { j += 1 }
                 tokens.append(.name(String(characters[i..<j])))
                 i = j
-            } else if c.isNumber {
+            } else if c.isASCII && c.isNumber {  // ASCII digits only: "²" or "٣" is not a Jinja number
+                func digit(_ k: Int) -> Bool { k < characters.count && characters[k].isASCII && characters[k].isNumber }
                 var j = i
-                while j < characters.count, characters[j].isNumber { j += 1 }
-                if j + 1 < characters.count, characters[j] == ".", characters[j + 1].isNumber {
+                while digit(j) { j += 1 }
+                if j < characters.count, characters[j] == ".", digit(j + 1) {
                     j += 1
-                    while j < characters.count, characters[j].isNumber { j += 1 }
-                    tokens.append(.float(Double(String(characters[i..<j]))!))
+                    while digit(j) { j += 1 }
+                    guard let value = Double(String(characters[i..<j])) else { throw RLHFError.invalidInput("chat template \(context): '\(String(characters[i..<j]))' is not a number") }
+                    tokens.append(.float(value))
                 } else {
                     guard let value = Int(String(characters[i..<j])) else { throw RLHFError.invalidInput("chat template \(context): the number \(String(characters[i..<j])) is too large") }
                     tokens.append(.integer(value))

@@ -124,7 +124,7 @@ struct TemplateRenderer {
         case let .unary(op, operand):
             let v = try evaluate(operand)
             if op == "not" { return .bool(!v.isTrue) }
-            if case .int(let i) = v { return .int(-i) }
+            if case .int(let i) = v { return .int(0 &- i) }  // wraps at Int.min, as the other integer operators do
             guard let d = v.number else { throw RLHFError.invalidInput("chat template: cannot negate \(v.representation)") }
             return .double(-d)
         case let .binary(op, left, right):
@@ -313,7 +313,7 @@ struct TemplateRenderer {
         case "title": return .string(v.text.capitalized)
         case "string": return .string(v.text)
         case "safe", "e", "escape": return v
-        case "int": return .int(v.number.map { Int($0) } ?? Int(v.text.trimmingCharacters(in: .whitespaces)) ?? 0)
+        case "int": return .int(v.number.flatMap { Int(exactly: $0.rounded(.towardZero)) } ?? Int(v.text.trimmingCharacters(in: .whitespaces)) ?? 0)
         case "default", "d":
             let boolean = (a.count > 1 ? a[1] : keywords.first { $0.name == "boolean" }?.value)?.isTrue ?? false
             return (boolean ? v.isTrue : v.isDefined) ? v : a.first ?? .string("")

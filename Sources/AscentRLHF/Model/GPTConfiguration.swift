@@ -145,8 +145,8 @@ public struct GPTConfiguration: Codable, Sendable, Equatable {
             throw RLHFError.invalidInput("GPT configuration: normEpsilon must lie in (0, 1), got \(normEpsilon)")
         }
         if family == .gpt2 {
-            guard keyValueHeads == heads && rotaryScaling == nil else {
-                throw RLHFError.invalidInput("GPT configuration: grouped-query attention and rotary scaling are Llama-family options, not GPT-2's")
+            guard keyValueHeads == heads && rotaryScaling == nil && queryKeyValueBias && attentionOutputBias && feedForwardBias else {
+                throw RLHFError.invalidInput("GPT configuration: grouped-query attention, rotary scaling and projections without biases are Llama-family options, not GPT-2's")
             }
         } else {
             guard headSize % 2 == 0, rotaryBase.isFinite, rotaryBase > 1 else {

@@ -37,17 +37,23 @@ public struct TextPipeline: Sendable, Equatable {
     /// Text is put in Unicode normal form C first (Qwen2's `NFC` normaliser).
     public var normalizesNFC: Bool
     /// The steps, in order.
-    public var steps: [Step] { didSet { compiled = Self.compile(steps) } }
-    private var compiled: CompiledPatterns
+    public let steps: [Step]
+    private let compiled: CompiledPatterns
 
-    public init(normalizesNFC: Bool = false, steps: [Step]) {
+    /// Throws when a `Split` pattern is not a regular expression ICU reads.
+    public init(normalizesNFC: Bool = false, steps: [Step]) throws {
         self.normalizesNFC = normalizesNFC
         self.steps = steps
         compiled = Self.compile(steps)
+        for (step, expression) in zip(steps, compiled.expressions) {
+            if case let .split(pattern, _, _, _) = step, expression == nil {
+                throw RLHFError.invalidTokenizer("tokenizer.json: the Split pattern '\(pattern)' is not a regular expression this platform's engine (ICU) reads")
+            }
+        }
     }
 
     /// GPT-2's: no normaliser, GPT-2's pattern.
-    public static let gpt2 = TextPipeline(steps: [.byteLevel(splitsLikeGPT2: true)])
+    public static let gpt2 = try! TextPipeline(steps: [.byteLevel(splitsLikeGPT2: true)])  // no pattern to compile: cannot throw
 
     public static func == (a: TextPipeline, b: TextPipeline) -> Bool { a.normalizesNFC == b.normalizesNFC && a.steps == b.steps }
 
@@ -68,7 +74,7 @@ public struct TextPipeline: Sendable, Equatable {
                 case .digits(let individually):
                     return Self.split(piece, stretches: Self.digitStretches(piece), behavior: individually ? .isolated : .contiguous)
                 case let .split(_, _, behavior, invert):
-                    let stretches = Self.stretches(piece, matches: compiled.expressions[index]!)
+                    let stretches = Self.stretches(piece, matches: compiled.expressions[index]!)  // init refused patterns that do not compile
                     return Self.split(piece, stretches: invert ? stretches.map { ($0.range, !$0.isMatch) } : stretches, behavior: behavior)
                 }
             }
@@ -133,15 +139,6 @@ public struct TextPipeline: Sendable, Equatable {
             guard case let .split(pattern, isRegex, _, _) = step else { return nil }
             return try? NSRegularExpression(pattern: isRegex ? pattern : NSRegularExpression.escapedPattern(for: pattern))
         })
-    }
-
-    /// Checks that every pattern compiles (so ``pieces(of:)`` never meets one that did not).
-    func validate() throws {
-        for (step, expression) in zip(steps, compiled.expressions) {
-            if case let .split(pattern, _, _, _) = step, expression == nil {
-                throw RLHFError.invalidTokenizer("tokenizer.json: the Split pattern '\(pattern)' is not a regular expression this platform's engine (ICU) reads")
-            }
-        }
     }
 }
 

@@ -24,8 +24,7 @@ extension ByteLevelBPE {
             throw Self.refusal("model.\(key) is '\(model[key]!)'")
         }
         if let dropout = model["dropout"] as? Double, dropout > 0 { throw Self.refusal("model.dropout is \(dropout)") }
-        let pipeline = TextPipeline(normalizesNFC: try Self.normalizesNFC(root["normalizer"]), steps: try Self.steps(root["pre_tokenizer"]))
-        try pipeline.validate()
+        let pipeline = try TextPipeline(normalizesNFC: try Self.normalizesNFC(root["normalizer"]), steps: try Self.steps(root["pre_tokenizer"]))
         if let decoder = root["decoder"] as? [String: Any], (decoder["type"] as? String) != "ByteLevel" { throw Self.refusal("the decoder is \(decoder["type"] ?? "")") }
         guard var vocabulary = model["vocab"] as? [String: Any] else { throw Self.refusal("model.vocab is not an object of token → id") }
         var added: [String: Int] = [:]
@@ -146,7 +145,7 @@ extension ByteLevelBPE {
         if !sequencePrefix.isEmpty {
             let names = sequencePrefix.map { String(decoding: tokens[$0], as: UTF8.self) }
             let single: [[String: Any]] = names.map { ["SpecialToken": ["id": $0, "type_id": 0]] } + [["Sequence": ["id": "A", "type_id": 0]]]
-            let specials = Dictionary(names.map { ($0, ["id": $0, "ids": [vocabulary[$0]!], "tokens": [$0]] as [String: Any]) }) { first, _ in first }
+            let specials = Dictionary(zip(names, sequencePrefix).map { ($0, ["id": $0, "ids": [$1], "tokens": [$0]] as [String: Any]) }) { first, _ in first }
             post = ["type": "TemplateProcessing", "single": single, "pair": single + [["Sequence": ["id": "B", "type_id": 1]]], "special_tokens": specials]
         }
         let root: [String: Any] = [
